@@ -1,0 +1,117 @@
+"""The command line: parse arguments, call one operation, report, choose the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from . import translations
+from .errors import BriefkitError, ErrorList
+from .pipeline import FORMATS, Request, build
+from .project import Project, load_project
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        project = load_project(Path(args.root))
+        return int(args.run(project, args))
+    except ErrorList as errors:
+        for error in errors.errors:
+            console.print(f"[red]error:[/] {error}", markup=True)
+        return 1
+    except BriefkitError as error:
+        console.print(f"[red]error:[/] {_escape(str(error))}")
+        return 1
+    except KeyboardInterrupt:
+        console.print("interrupted; files already in dist/ are complete and untouched")
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build localised policy briefs.")
+    parser.add_argument("--root", default=os.getcwd(), help="project folder (default: current folder)")
+    parser.set_defaults(run=_build)
+    _build_options(parser)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _build_options(commands.add_parser("build", help="build PDF and DOCX (the default)"), subcommand=True)
+    commands.add_parser("extract", help="write the .pot templates from briefs and templates").set_defaults(run=_extract)
+    update = commands.add_parser("update", help="merge the .pot templates into every .po")
+    update.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
+    update.set_defaults(run=_update)
+    init = commands.add_parser("init", help="start a new locale")
+    init.add_argument("locale", help="gettext locale code, e.g. pt_BR")
+    init.set_defaults(run=_init)
+    return parser
+
+
+def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) -> None:
+    default = argparse.SUPPRESS if subcommand else None
+    parser.add_argument("--lang", action="append", default=default, help="only this locale (repeatable)")
+    parser.add_argument("--brief", action="append", default=default, help="only this brief (repeatable)")
+    parser.add_argument("--format", action="append", choices=FORMATS, default=default, help="only this format")
+    parser.add_argument("--allow-partial", action="store_true", default=argparse.SUPPRESS if subcommand else False,
+                        help="preview: build locales below their completeness threshold")
+    if subcommand:
+        parser.set_defaults(run=_build)
+
+
+def _build(project: Project, args: argparse.Namespace) -> int:
+    request = Request(
+        briefs=tuple(args.brief or ()),
+        locales=tuple(args.lang or ()),
+        formats=tuple(args.format or FORMATS),
+        allow_partial=args.allow_partial,
+    )
+    for code in request.locales:
+        if code not in project.locales:
+            console.print(f"[red]error:[/] locale {code!r} is not configured in pyproject.toml [tool.briefkit] locales")
+            return 2
+    report = build(project, request)
+    for artifact in report.artifacts:
+        console.print(f"built {_escape(str(artifact.path.relative_to(project.root)))} ({artifact.size:,} bytes)")
+    for failure in report.failures:
+        console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
+    console.print(f"{len(report.artifacts)} built, {len(report.failures)} failed")
+    return 0 if report.ok else 1
+
+
+def _extract(project: Project, args: argparse.Namespace) -> int:
+    _changes(project, translations.extract(project))
+    return 0
+
+
+def _update(project: Project, args: argparse.Namespace) -> int:
+    _changes(project, translations.update(project, tuple(args.lang)))
+    return 0
+
+
+def _init(project: Project, args: argparse.Namespace) -> int:
+    _changes(project, translations.init(project, args.locale))
+    return 0
+
+
+def _changes(project: Project, changes: list[translations.Change]) -> None:
+    for change in changes:
+        if change.action != "unchanged":
+            console.print(f"{change.action} {change.path.relative_to(project.root)}")
+    unchanged = sum(1 for c in changes if c.action == "unchanged")
+    console.print(f"{len(changes) - unchanged} written, {unchanged} unchanged")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

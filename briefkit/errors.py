@@ -1,0 +1,74 @@
+"""One exception family for everything a user can get wrong; each carries file, line and fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BriefkitError(Exception):
+    """A problem in the project's input, reported as `file:line: what (fix)`."""
+
+    def __init__(
+        self, message: str, *, path: Path | str | None = None, line: int | None = None, fix: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.fix = fix
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{display_path(self.path)}:{self.line}: " if self.line else f"{display_path(self.path)}: "
+        fix = f" ({self.fix})" if self.fix else ""
+        return f"{where}{self.message}{fix}"
+
+
+class BriefError(BriefkitError):
+    """A brief, its front matter or its data file is wrong."""
+
+
+class CatalogError(BriefkitError):
+    """A gettext catalog is malformed or a translation breaks a rule."""
+
+
+class ConfigError(BriefkitError):
+    """The project configuration (pyproject.toml) is wrong."""
+
+
+class RenderError(BriefkitError):
+    """A renderer failed, warned, or tried to load something it must not."""
+
+
+class PolicyError(BriefkitError):
+    """A locale does not meet its release policy."""
+
+
+@dataclass(frozen=True)
+class ErrorList(Exception):
+    """Several independent problems found in one pass, reported together."""
+
+    errors: tuple[BriefkitError, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
+def raise_all(errors: Iterable[BriefkitError]) -> None:
+    """Raise nothing, the one error, or an ErrorList of all of them."""
+    found = tuple(errors)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise ErrorList(found)
+
+
+def display_path(path: Path) -> str:
+    """Return the path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

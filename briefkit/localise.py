@@ -1,0 +1,252 @@
+"""Localisation: a source brief plus a locale's catalogs gives the brief in that language.
+
+The result, a LocalisedBrief, is everything the renderers need and nothing more: both the PDF
+and the DOCX are made from it, so they say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+
+from .brief import Brief
+from .errors import BriefError, BriefkitError, CatalogError, raise_all
+from .figures import Dataset, Source, format_figure
+from .locales import LocaleInfo
+from .placeholders import placeholders, stray_syntax, substitute
+from .project import Policy
+from .segments import Segment, assign_contexts, chart_refs, translate_body
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a brief a locale's catalog covers."""
+
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0  # entries whose translation is marked fuzzy (used only if the policy allows)
+    fallback: int = 0  # entries shown in the source language
+
+    @property
+    def percent(self) -> float:
+        """Return the share of entries shown translated, in percent."""
+        return 100.0 if self.total == 0 else 100.0 * (self.total - self.fallback) / self.total
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar as drawn: label, formatted value and length relative to the longest bar."""
+
+    label: str
+    value: str
+    share: float
+
+
+@dataclass(frozen=True)
+class LocalisedChart:
+    """A chart in one language."""
+
+    id: str
+    title: str
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class LocalisedBrief:
+    """One brief in one language, ready to render."""
+
+    slug: str
+    locale: LocaleInfo
+    title: str
+    subtitle: str
+    audience: str
+    series: str
+    number: int | None
+    date: dt.date
+    date_text: str
+    publisher: str
+    key_messages: tuple[str, ...]
+    body: str  # Markdown, translated, figures substituted
+    charts: dict[str, LocalisedChart]
+    sources: tuple[Source, ...]
+    reviewed: bool
+    coverage: Coverage = field(default_factory=Coverage)
+
+
+class Lookup:
+    """Finds translations in one catalog, counting what it served and from where."""
+
+    def __init__(self, catalog: Catalog | None, path: Path | None, policy: Policy) -> None:
+        self.catalog, self.path, self.policy = catalog, path, policy
+        self.total = self.translated = self.fuzzy = self.fallback = 0
+        self.errors: list[BriefkitError] = []
+        self.served: list[tuple[Segment, str, int | None]] = []  # what was translated, for the font check
+
+    def __call__(self, segment: Segment) -> str:
+        self.total += 1
+        message = self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
+        text = message.string if message is not None and isinstance(message.string, str) else ""
+        if not text or (message is not None and message.fuzzy and not self.policy.allow_fuzzy):
+            self.fallback += 1
+            return segment.msgid
+        self.fuzzy += 1 if message is not None and message.fuzzy else 0
+        self.translated += 1
+        line = message.lineno if message is not None else None
+        self._check(segment, text, line)
+        self.served.append((segment, text, line))
+        return text
+
+    def coverage(self) -> Coverage:
+        return Coverage(self.total, self.translated, self.fuzzy, self.fallback)
+
+    def _check(self, segment: Segment, text: str, line: int | None) -> None:
+        """Refuse a translation whose placeholders differ from its source's."""
+        stray = stray_syntax(text)
+        if stray is not None:
+            self.errors.append(CatalogError(
+                f"template syntax that is not a placeholder: {stray!r}",
+                path=self.path, line=line, fix="keep only the {{ name }} placeholders of the source text",
+            ))
+        names = python_format_names if segment.kind == "template" else placeholders
+        source, target = sorted(names(segment.msgid)), sorted(names(text))
+        for missing in _minus(source, target):
+            self.errors.append(CatalogError(
+                f"placeholder {missing} missing from the translation",
+                path=self.path, line=line, fix=f"copy {missing} from the msgid into the msgstr",
+            ))
+        for extra in _minus(target, source):
+            self.errors.append(CatalogError(
+                f"placeholder {extra} is not in the source text",
+                path=self.path, line=line, fix=f"remove {extra}; a translation uses only the source's placeholders",
+            ))
+
+
+def python_format_names(text: str) -> list[str]:
+    """Return the %(name)s fields of a template string."""
+    return re.findall(r"%\(\w+\)s", text)
+
+
+def check_source(brief: Brief, segments: list[Segment]) -> None:
+    """Raise, with every line, when the source uses unknown figures or charts or stray syntax."""
+    errors: list[BriefkitError] = []
+    for segment in segments:
+        where = {"path": brief.path if segment.kind not in ("chart title", "chart label") else brief.data.path}
+        stray = stray_syntax(segment.msgid)
+        if stray is not None:
+            errors.append(BriefError(
+                f"template syntax that is not a placeholder: {stray!r}", line=segment.line, **where,
+                fix="write figures as {{ figure_id }} or {{ figure_id.year }}; other template code is not allowed",
+            ))
+        for name in placeholders(segment.msgid):
+            figure_id = name.strip("{} ").removesuffix(".year")
+            if figure_id not in brief.data.figures:
+                errors.append(BriefError(
+                    f"undefined figure {figure_id!r}", line=segment.line, **where,
+                    fix=f"add it under `figures:` in {brief.data.path.name} or fix the name",
+                ))
+    for chart_id, line in chart_refs(brief.body):
+        if chart_id not in brief.data.charts:
+            errors.append(BriefError(
+                f"undefined chart {chart_id!r}", path=brief.path, line=brief.body_line + line,
+                fix=f"add it under `charts:` in {brief.data.path.name} or fix the name",
+            ))
+    raise_all(errors)
+
+
+def localise_brief(
+    brief: Brief,
+    segments: list[Segment],
+    locale: LocaleInfo,
+    lookup: Lookup,
+    reviewed: bool,
+) -> LocalisedBrief:
+    """Return the brief in the lookup's language, figures formatted for the locale."""
+    by_text = {(s.msgid, s.kind): s for s in segments}
+    translate: Callable[[str, str], str] = lambda text, kind: lookup(by_text[(text, kind)])  # noqa: E731
+    fill = _filler(brief.data, locale)
+
+    def field_text(name: str) -> str:
+        value: str = getattr(brief, name)
+        return fill(translate(value, name)) if value else ""
+
+    body = fill(translate_body(brief.body, translate))
+    messages = tuple(fill(translate(m, "key message")) for m in brief.key_messages)
+    charts = {cid: _chart(brief.data, cid, locale, translate) for cid, _ in chart_refs(brief.body)}
+    raise_all(lookup.errors)
+    return LocalisedBrief(
+        slug=brief.slug,
+        locale=locale,
+        title=field_text("title"),
+        subtitle=field_text("subtitle"),
+        audience=field_text("audience"),
+        series=field_text("series"),
+        number=brief.number,
+        date=brief.date,
+        date_text=format_date(brief.date, "long", locale=locale.babel),
+        publisher=brief.publisher,
+        key_messages=messages,
+        body=body,
+        charts=charts,
+        sources=_sources_used(brief, segments),
+        reviewed=reviewed,
+        coverage=lookup.coverage(),
+    )
+
+
+def _filler(data: Dataset, locale: LocaleInfo) -> Callable[[str], str]:
+    def resolve(figure_id: str, wants_year: bool) -> str:
+        figure = data.figures[figure_id]
+        return str(figure.year) if wants_year else format_figure(figure, locale)
+
+    return lambda text: substitute(text, resolve)
+
+
+def _chart(data: Dataset, chart_id: str, locale: LocaleInfo, translate: Callable[[str, str], str]) -> LocalisedChart:
+    chart = data.charts[chart_id]
+    figures = [data.figures[bar.figure] for bar in chart.bars]
+    largest = max(abs(_magnitude(f.value)) for f in figures) or 1.0
+    bars = tuple(
+        Bar(
+            translate(bar.label if bar.label is not None else figure.label, "chart label"),
+            format_figure(figure, locale),
+            abs(_magnitude(figure.value)) / largest,
+        )
+        for bar, figure in zip(chart.bars, figures, strict=True)
+    )
+    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars)
+
+
+def _magnitude(value: float | tuple[int, int]) -> float:
+    return float(value[1]) if isinstance(value, tuple) else value
+
+
+def _sources_used(brief: Brief, segments: list[Segment]) -> tuple[Source, ...]:
+    """Return the sources of every figure the brief shows, in order of first use."""
+    used: dict[str, None] = {}
+    for segment in segments:
+        for name in placeholders(segment.msgid):
+            used[brief.data.figures[name.strip("{} ").removesuffix(".year")].source] = None
+    for chart_id, _ in chart_refs(brief.body):
+        for bar in brief.data.charts[chart_id].bars:
+            used[brief.data.figures[bar.figure].source] = None
+    return tuple(brief.data.sources[sid] for sid in used)
+
+
+def _minus(left: list[str], right: list[str]) -> list[str]:
+    rest = list(right)
+    missing = []
+    for item in left:
+        if item in rest:
+            rest.remove(item)
+        else:
+            missing.append(item)
+    return missing
+
+
+__all__ = ["Coverage", "LocalisedBrief", "Lookup", "assign_contexts", "check_source", "localise_brief"]

@@ -1,0 +1,103 @@
+"""The translator-facing operations: extract templates, update catalogs, start a locale.
+
+Each returns what it did, as data; the CLI reports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from .brief import load_brief
+from .catalogs import (
+    TEMPLATES_DOMAIN,
+    new_catalog,
+    po_path,
+    pot_path,
+    read_catalog,
+    segments_catalog,
+    templates_catalog,
+    write_catalog,
+)
+from .errors import ConfigError
+from .figures import format_figure
+from .locales import locale_info
+from .localise import check_source
+from .pipeline import source_segments
+from .project import Project
+
+
+@dataclass(frozen=True)
+class Change:
+    """One catalog file and what happened to it."""
+
+    path: Path
+    action: str  # "created", "updated", "unchanged"
+
+
+def extract(project: Project) -> list[Change]:
+    """Write translations/<domain>.pot for every brief and for the templates."""
+    changes = []
+    for domain, catalog in templates(project).items():
+        path = pot_path(project.translations_dir, domain)
+        existed = path.exists()
+        written = write_catalog(path, catalog)
+        changes.append(Change(path, _action(existed, written)))
+    return changes
+
+
+def templates(project: Project) -> dict[str, Catalog]:
+    """Return the template catalog of every domain, built from the sources."""
+    domains: dict[str, Catalog] = {}
+    english = locale_info(project.source_locale)
+    for path in project.brief_paths():
+        brief = load_brief(path)
+        failures: list = []
+        segments = source_segments(project, brief, failures)
+        if segments is None:
+            raise failures[0].error
+        check_source(brief, segments)
+        notes = {"{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()}
+        notes |= {"{{ " + f.id + ".year }}": str(f.year) for f in brief.data.figures.values()}
+        domains[brief.slug] = segments_catalog(brief.slug, segments, notes)
+    domains[TEMPLATES_DOMAIN] = templates_catalog(project.templates_dir, project.root)
+    return domains
+
+
+def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
+    """Merge every .pot into the matching .po of each target locale."""
+    changes = []
+    for code in locales or project.target_locales:
+        for template_path in sorted(project.translations_dir.glob("*.pot")):
+            domain = template_path.stem
+            path = po_path(project.translations_dir, code, domain)
+            existed = path.exists()
+            catalog = read_catalog(path, code) if existed else _new_po(domain, code)
+            catalog.update(read_catalog(template_path), update_header_comment=False, update_creation_date=False)
+            changes.append(Change(path, _action(existed, write_catalog(path, catalog))))
+    return changes
+
+
+def init(project: Project, code: str) -> list[Change]:
+    """Start a new locale: an empty .po for every domain, with the right Plural-Forms."""
+    locale_info(code)
+    if code == project.source_locale:
+        raise ConfigError(f"{code} is the source locale", fix="pick a target language")
+    folder = project.translations_dir / code
+    if folder.exists():
+        raise ConfigError(f"{folder.relative_to(project.root)} already exists", fix=f"run `update --lang {code}` instead")
+    return update(project, (code,))
+
+
+def _new_po(domain: str, code: str) -> Catalog:
+    catalog = new_catalog(domain, code)
+    catalog.language_team = f"{locale_info(code).english_name} <>"
+    return catalog
+
+
+def _action(existed: bool, written: bool) -> str:
+    if not existed:
+        return "created"
+    return "updated" if written else "unchanged"
