@@ -168,7 +168,11 @@ def localise_brief(
 ) -> LocalisedBrief:
     """Return the brief in the lookup's language, figures formatted for the locale."""
     by_text = {(s.msgid, s.kind): s for s in segments}
-    translate: Callable[[str, str], str] = lambda text, kind: lookup(by_text[(text, kind)])  # noqa: E731
+
+    def translate(text: str, kind: str) -> str:
+        segment = by_text.get((text, kind))
+        return text if segment is None else lookup(segment)  # a text with no words stays as it is
+
     fill = _filler(brief.data, locale)
 
     def field_text(name: str) -> str:

@@ -177,7 +177,10 @@ def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
     from .render_html import render_html
     from .templating import template_environment
 
-    env = template_environment(project.templates_dir, lambda text: edition.ui.get(text, text))
+    def gettext(text: str) -> str:
+        return edition.ui.get(text, text)
+
+    env = template_environment(project.templates_dir, gettext)
     where = f"{edition.brief.slug} {edition.brief.locale.code} {fmt}"
     if fmt == "pdf":
         from .render_pdf import render_pdf
@@ -186,7 +189,7 @@ def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
     if fmt == "docx":
         from .render_docx import render_docx
 
-        return render_docx(edition.brief, env, project, where)
+        return render_docx(edition.brief, env, project, where, gettext)
     raise RenderError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
 
 

@@ -11,6 +11,7 @@ equals its source is copied unchanged.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -19,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .brief import TRANSLATABLE, Brief
+from .placeholders import PLACEHOLDER
 
 IMAGE = re.compile(r'^!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src>[^\s)]+)(?:\s+"(?P<title>(?:[^"\\]|\\.)*)")?\)$')
 
@@ -68,9 +70,14 @@ def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> li
     ]
     for block in _blocks(brief.body):
         for text, kind in zip(block.texts, block.kinds, strict=True):
-            if text.strip():
+            if needs_translation(text):
                 found.append(Segment(text, kind, brief.body_line + block.first, root_relative, block.section))
     return assign_contexts(found + _chart_segments(brief, data_relative))
+
+
+def needs_translation(text: str) -> bool:
+    """Return True when a text has words to translate (not only figures, digits and signs)."""
+    return any(unicodedata.category(char).startswith("L") for char in PLACEHOLDER.sub("", text))
 
 
 def chart_refs(body: str) -> list[tuple[str, int]]:
@@ -96,7 +103,7 @@ def _chart_segments(brief: Brief, data_relative: str) -> list[Segment]:
             else:
                 line = brief.data.line_of("charts", chart_id, "bars", i)
                 found.append(Segment(bar.label, "chart label", line, data_relative, (chart_id,)))
-    return found
+    return [segment for segment in found if needs_translation(segment.msgid)]
 
 
 def assign_contexts(segments: list[Segment]) -> list[Segment]:

@@ -1,0 +1,26 @@
+# The two commands of the README: `make build` and `make test`. Each sets up what it needs first.
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+# Reproducible output: timestamps come from the last commit unless the caller sets one.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
+
+.PHONY: build test setup setup-test golden lint
+
+build: setup
+	$(PYTHON) build.py
+
+test: setup-test
+	$(PYTHON) -m pytest
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+# Regenerate the golden files under tests/golden/ after an intended change, then review the diff.
+golden: setup-test
+	UPDATE_GOLDEN=1 $(PYTHON) -m pytest tests/test_golden.py -q
+
+lint: setup-test
+	$(PYTHON) -m ruff check briefkit tests && $(PYTHON) -m ruff format --check briefkit tests && $(PYTHON) -m mypy briefkit

@@ -1,0 +1,223 @@
+"""Localised Markdown to DOCX with pandoc, then the fixes pandoc does not make (RTL tables, footer).
+
+pandoc runs with --sandbox and raw HTML off, so a brief or a translation can neither embed a
+local file nor pass raw OpenXML through; charts arrive as data: URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from jinja2 import Environment
+
+from .catalogs import build_time
+from .charts import chart_png
+from .localise import LocalisedBrief
+from .project import Project
+from .render_html import language_name
+from .templating import Gettext, render_template
+
+TEMPLATE = "docx/brief.md.j2"
+READER = "commonmark+pipe_tables+fenced_divs+implicit_figures-raw_html"
+TIMEOUT = 120
+
+
+def render_docx(brief: LocalisedBrief, env: Environment, project: Project, where: str, gettext: Gettext) -> bytes:
+    """Return the DOCX of a localised brief."""
+    markdown = docx_markdown(brief, env, project)
+    markdown, alts = _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
+    raw = _pandoc(markdown, brief, project.templates_dir / "docx" / "reference.docx", where)
+    document = Document(io.BytesIO(raw))
+    _describe_images(document, alts)
+    _set_language(document, brief)
+    if brief.locale.is_rtl:
+        _mark_rtl(document)
+    _footer(document, brief, gettext)
+    _properties(document, brief)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> str:
+    """Return the Markdown handed to pandoc (charts still as `chart:` links)."""
+    return render_template(
+        env,
+        TEMPLATE,
+        brief=brief,
+        body=brief.body,
+        source=project.locale(project.source_locale),
+        format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
+        language_name=language_name,
+    )
+
+
+def _embed_charts(markdown: str, brief: LocalisedBrief, env: Environment, assets: Path) -> tuple[str, list[str]]:
+    """Replace each chart image by its PNG, captioned by its title; return the alt texts in order."""
+    pictures = {
+        cid: base64.b64encode(chart_png(brief, chart, env, assets)).decode("ascii") for cid, chart in brief.charts.items()
+    }
+    alts: list[str] = []
+
+    def picture(match: re.Match[str]) -> str:
+        alts.append(_plain(match["alt"]))
+        caption = match["title"] or match["alt"]
+        return f"{match['lead']}![{caption}](data:image/png;base64,{pictures[match['src'][6:]]})"
+
+    return _CHART_LINE.sub(picture, markdown), alts
+
+
+_CHART_LINE = re.compile(
+    r'^(?P<lead>[ \t>*+\-\d.)]*)!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src>chart:[a-z0-9_]+)(?:\s+"(?P<title>(?:[^"\\]|\\.)*)")?\)[ \t]*$',
+    re.M,
+)
+
+
+def _describe_images(document: DocxDocument, alts: list[str]) -> None:
+    """Give each picture its alt text (pandoc would use the caption)."""
+    pictures = list(document.element.body.iter(qn("wp:docPr")))
+    for picture, alt in zip(pictures, alts, strict=False):
+        picture.set("descr", alt)
+
+
+def _pandoc(markdown: str, brief: LocalisedBrief, reference: Path, where: str) -> bytes:
+    import pypandoc
+
+    from .errors import RenderError
+
+    with tempfile.TemporaryDirectory(prefix="briefkit-docx-") as tmp:
+        output = Path(tmp) / "out.docx"
+        command = [
+            pypandoc.get_pandoc_path(), "--from", READER, "--to", "docx", "--sandbox",
+            "--fail-if-warnings", f"--reference-doc={reference}", f"--output={output}",
+            "--metadata", f"title={_plain(brief.title)}", "--metadata", f"lang={brief.locale.bcp47}",
+            "--metadata", f"dir={brief.locale.direction}",
+        ]
+        if brief.subtitle:
+            command += ["--metadata", f"subtitle={_plain(brief.subtitle)}"]
+        try:
+            result = subprocess.run(command, input=markdown.encode(), capture_output=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise RenderError(f"{where}: pandoc took over {TIMEOUT} s", fix="report this brief; it may be pathological") from None
+        if result.returncode != 0 or result.stderr.strip():
+            message = result.stderr.decode(errors="replace").strip().splitlines()
+            raise RenderError(f"{where}: pandoc failed: {message[0] if message else result.returncode}",
+                              fix="fix the Markdown it names; pandoc warnings are failures")
+        return output.read_bytes()
+
+
+def _set_language(document: DocxDocument, brief: LocalisedBrief) -> None:
+    """Set the document language for Latin, East Asian and complex-script text alike."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    tag = brief.locale.bcp47
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), "zh-CN" if brief.locale.language == "zh" else tag)
+    lang.set(qn("w:bidi"), tag if brief.locale.is_rtl else "ar-SA")
+
+
+def _mark_rtl(document: DocxDocument) -> None:
+    """Make every paragraph and table right to left (pandoc leaves the title and tables out)."""
+    body = document.element.body
+    for paragraph in body.iter(qn("w:p")):
+        ppr = paragraph.get_or_add_pPr()
+        if ppr.find(qn("w:bidi")) is None:
+            ppr.append(OxmlElement("w:bidi"))
+    for table in body.iter(qn("w:tbl")):
+        tblpr = table.find(qn("w:tblPr"))
+        if tblpr.find(qn("w:bidiVisual")) is None:
+            tblpr.insert(_after_style(tblpr), OxmlElement("w:bidiVisual"))
+    for style in document.styles.element.iter(qn("w:style")):
+        ppr = style.find(qn("w:pPr"))
+        if style.get(qn("w:type")) == "paragraph" and ppr is not None and ppr.find(qn("w:bidi")) is None:
+            ppr.append(OxmlElement("w:bidi"))
+
+
+def _after_style(tblpr: OxmlElement) -> int:
+    style = tblpr.find(qn("w:tblStyle"))
+    return 0 if style is None else list(tblpr).index(style) + 1
+
+
+def _footer(document: DocxDocument, brief: LocalisedBrief, gettext: Gettext) -> None:
+    """Write "Page x of y" in the brief's language, with live PAGE and NUMPAGES fields."""
+    text = gettext("Page %(page)s of %(pages)s")
+    footer = document.sections[0].footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    if brief.locale.is_rtl:
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+    paragraph.add_run(f"{brief.publisher} · ")
+    for part in re.split(r"(%\((?:page|pages)\)s)", text):
+        if part in ("%(page)s", "%(pages)s"):
+            _field(paragraph.add_run(), "PAGE" if part == "%(page)s" else "NUMPAGES")
+        elif part:
+            paragraph.add_run(part)
+
+
+def _field(run: object, instruction: str) -> None:
+    element = run._r  # type: ignore[attr-defined]
+    for kind in ("begin", None, "separate", "end"):
+        if kind is None:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            element.append(code)
+            continue
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        element.append(char)
+        if kind == "separate":
+            text = OxmlElement("w:t")
+            text.text = "1"
+            element.append(text)
+
+
+def _properties(document: DocxDocument, brief: LocalisedBrief) -> None:
+    props = document.core_properties
+    props.title = _plain(brief.title)
+    props.subject = _plain(brief.subtitle)
+    props.author = brief.publisher
+    props.language = brief.locale.bcp47
+    created = dt.datetime.combine(brief.date, dt.time(), dt.UTC).replace(tzinfo=None)
+    props.created = created
+    props.modified = build_time().replace(tzinfo=None)
+    props.last_modified_by = brief.publisher
+    props.revision = 1
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Return the DOCX zip with fixed timestamps and permissions, so equal input gives equal bytes."""
+    stamp = build_time().timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            clean = zipfile.ZipInfo(info.filename, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+            clean.compress_type = zipfile.ZIP_DEFLATED
+            clean.external_attr = 0o644 << 16
+            target.writestr(clean, source.read(info.filename))
+    return buffer.getvalue()
+
+
+def _plain(markdown: str) -> str:
+    """Return inline Markdown as plain text (for metadata)."""
+    from .segments import markdown_parser
+
+    tokens = markdown_parser().parseInline(markdown)
+    return "".join(child.content for token in tokens for child in (token.children or []) if child.type in ("text", "code_inline")).strip() or markdown
