@@ -1,0 +1,46 @@
+"""Shared fixtures: a copy of the sample project (tests/fixtures/sample) with the real templates."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout under test, even from another worktree
+
+from briefkit.project import Project, load_project  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "sample"
+
+
+def copy_sample(destination: Path) -> Path:
+    """Copy the sample project and the real templates into destination; return its root."""
+    shutil.copytree(FIXTURE, destination, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "templates", destination / "templates", dirs_exist_ok=True)
+    return destination
+
+
+@pytest.fixture
+def sample_root(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the sample project."""
+    return copy_sample(tmp_path / "project")
+
+
+@pytest.fixture
+def sample(sample_root: Path) -> Project:
+    """The sample project, loaded."""
+    return load_project(sample_root)
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample project, built once for the session (every locale, both formats)."""
+    from briefkit.pipeline import Request, build
+
+    project = load_project(copy_sample(tmp_path_factory.mktemp("built") / "project"))
+    report = build(project, Request())
+    assert report.ok, [str(f.error) for f in report.failures]
+    return project

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefkit.brief import load_brief
+from briefkit.errors import BriefError
+from briefkit.project import Project
+
+
+def write(project: Project, text: str, name: str = "sample.md") -> Path:
+    path = project.briefs_dir / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(BriefError) as caught:
+        load_brief(path)
+    return str(caught.value)
+
+
+def front(project: Project, replace: str, by: str) -> Path:
+    text = (project.briefs_dir / "sample.md").read_text(encoding="utf-8")
+    assert replace in text
+    return write(project, text.replace(replace, by, 1))
+
+
+def test_broken_yaml_names_the_line(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "audience: For testers", "audience: [unclosed")
+    assert error_of(path) == (
+        "briefs/sample.md:5: invalid YAML: expected ',' or ']', but got ':' "
+        "(check indentation, and quote values that contain ':' or start with '{')"
+    )
+
+
+def test_unknown_field_is_named_with_the_allowed_ones(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "audience:", "audeince:")
+    assert error_of(path) == (
+        "briefs/sample.md:4: unknown front-matter field 'audeince' "
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)"
+    )
+
+
+def test_missing_front_matter(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = write(sample, "# Just a title\n")
+    assert error_of(path) == (
+        "briefs/sample.md:1: no front matter "
+        "(start the file with a line '---', the YAML fields, and another '---')"
+    )
+
+
+def test_bad_date(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "date: 2023-10-17", "date: 17 October 2023")
+    assert error_of(path) == "briefs/sample.md:7: `date` is not a date (write it as YYYY-MM-DD)"
+
+
+def test_data_file_must_stay_in_briefs_data(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "data: data/sample.yaml", "data: ../../etc/passwd")
+    assert error_of(path) == (
+        "briefs/sample.md:9: data file '../../etc/passwd' is outside briefs/data/ "
+        "(put the data file in briefs/data/ and write `data: data/<name>.yaml`)"
+    )
+
+
+def test_empty_body(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    text = (sample.briefs_dir / "sample.md").read_text(encoding="utf-8")
+    path = write(sample, text[: text.index("## Context")])
+    assert error_of(path) == "briefs/sample.md:14: the brief has no body (write the brief below the front matter)"

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from briefkit.figures import Figure, format_figure
+from briefkit.locales import locale_info
+
+
+def figure(value, unit: str, style: str = "plain") -> Figure:
+    return Figure("f", "label", value, unit, style, 2022, "src", 1)
+
+
+@pytest.mark.parametrize(
+    ("locale", "percent", "compact", "plain", "seconds"),
+    [
+        ("en", "87%", "32 million", "10,000", "19 seconds"),
+        ("fr", "87\u00a0%", "32 millions", "10\u202f000", "19\u00a0secondes"),
+        ("es", "87\u00a0%", "32 millones", "10.000", "19 segundos"),
+        ("ru", "87\u00a0%", "32 миллиона", "10\u00a0000", "19 секунд"),
+        ("ar", "87%", "32 مليون", "10,000", "19 ثانية"),
+        ("zh_Hans", "87%", "3200万", "10,000", "19秒钟"),
+    ],
+)
+def test_figures_are_written_as_cldr_says(locale: str, percent: str, compact: str, plain: str, seconds: str) -> None:
+    info = locale_info(locale)
+    assert format_figure(figure(87.0, "percent"), info) == percent
+    assert format_figure(figure(32_000_000.0, "count", "compact"), info) == compact
+    assert format_figure(figure(10_000.0, "count"), info) == plain
+    assert format_figure(figure(19.0, "duration-second"), info) == seconds
+
+
+def test_a_range_uses_an_en_dash() -> None:
+    assert format_figure(figure((7, 10), "range"), locale_info("fr")) == "7–10"

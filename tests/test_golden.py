@@ -1,0 +1,49 @@
+"""Golden files for what is text: the extracted .pot, the HTML for WeasyPrint, the Markdown for pandoc.
+
+Regenerate after an intended change with `make golden`, then review `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefkit.catalogs import dump_catalog
+from briefkit.pipeline import Request, build
+from briefkit.project import Project
+from briefkit.render_docx import docx_markdown
+from briefkit.render_html import render_html
+from briefkit.templating import template_environment
+from briefkit.translations import templates
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} is missing: run `make golden`"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file: run `make golden` if intended"
+
+
+@pytest.fixture(autouse=True)
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+@pytest.mark.parametrize("domain", ["sample", "templates"])
+def test_extracted_templates(sample: Project, domain: str) -> None:
+    check(f"{domain}.pot", dump_catalog(templates(sample)[domain]).decode("utf-8"))
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar", "zh_Hans"])
+def test_html_and_markdown_handed_to_the_renderers(sample: Project, locale: str) -> None:
+    edition = build(sample, Request(locales=(locale,), formats=())).editions[0]
+    env = template_environment(sample.templates_dir, lambda text: edition.ui.get(text, text))
+    source = sample.locale(sample.source_locale)
+    check(f"sample_{locale}.html", render_html(edition.brief, env, source))
+    check(f"sample_{locale}.md", docx_markdown(edition.brief, env, sample))

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.errors import BriefkitError, ErrorList
+from briefkit.pipeline import Request, build
+from briefkit.project import Project, load_project
+
+
+def set_translation(project: Project, locale: str, msgid: str, msgstr: str) -> None:
+    path = po_path(project.translations_dir, locale, "sample")
+    catalog = read_catalog(path, locale)
+    catalog[msgid].string = msgstr
+    write_catalog(path, catalog)
+
+
+def failure_messages(project: Project, **request: object) -> list[str]:
+    report = build(load_project(project.root), Request(formats=(), **request))  # type: ignore[arg-type]
+    return [str(f.error) for f in report.failures]
+
+
+def test_undefined_figure_names_the_brief_line(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = sample.briefs_dir / "sample.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ escalation }}", "{{ escalaton }}"), encoding="utf-8")
+    assert failure_messages(sample, locales=("en",)) == [
+        "briefs/sample.md:20: undefined figure 'escalaton' (add it under `figures:` in sample.yaml or fix the name)"
+    ]
+
+
+def test_template_code_in_the_source_is_refused(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = sample.briefs_dir / "sample.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## Context", "## Context {% if x %}"), encoding="utf-8")
+    assert failure_messages(sample, locales=("en",)) == [
+        "briefs/sample.md:15: template syntax that is not a placeholder: 'Context {% if x %}' "
+        "(write figures as {{ figure_id }} or {{ figure_id.year }}; other template code is not allowed)"
+    ]
+
+
+def test_a_translation_missing_a_placeholder_names_the_po_line(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    set_translation(sample, "fr", "Escalation can take {{ escalation }}.", "L’escalade est rapide.")
+    line = read_catalog(po_path(sample.translations_dir, "fr", "sample"))["Escalation can take {{ escalation }}."].lineno
+    assert failure_messages(sample, locales=("fr",)) == [
+        f"translations/fr/LC_MESSAGES/sample.po:{line}: placeholder {{{{ escalation }}}} missing from the translation "
+        "(copy {{ escalation }} from the msgid into the msgstr)"
+    ]
+
+
+def test_a_translation_cannot_run_template_code(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    set_translation(sample, "fr", "Context", "{{ ''.__class__ }}")
+    [message] = failure_messages(sample, locales=("fr",))
+    assert "template syntax that is not a placeholder: \"{{ ''.__class__ }}\"" in message
+
+
+def test_locale_below_its_threshold_fails_with_the_numbers(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    assert failure_messages(sample, locales=("zh_Hans",)) == []  # its policy allows 0 %
+    pyproject = sample.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("min_completeness = 0", "min_completeness = 90"))
+    [message] = failure_messages(sample, locales=("zh_Hans",))
+    assert message.startswith("translations/zh_Hans/LC_MESSAGES/sample.po: ")
+    assert "% translated (" in message and "the release policy needs 90%" in message
+    assert failure_messages(sample, locales=("zh_Hans",), allow_partial=True) == []
+
+
+def test_untranslated_entries_fall_back_to_english(sample: Project) -> None:
+    report = build(sample, Request(locales=("zh_Hans",), formats=()))
+    brief = report.editions[0].brief
+    assert brief.title == "举报数量持续上升"
+    assert "Children aged 7–10 are affected." in brief.body
+    assert brief.coverage.fallback > 0
+
+
+def test_errors_are_reported_together(tmp_path: Path) -> None:
+    error = ErrorList((BriefkitError("one", path="a.md", line=1), BriefkitError("two", path="b.md", line=2, fix="fix it")))
+    assert str(error) == "a.md:1: one\nb.md:2: two (fix it)"
