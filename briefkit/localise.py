@@ -21,7 +21,7 @@ from .figures import Dataset, Source, format_figure
 from .locales import LocaleInfo
 from .placeholders import placeholders, stray_syntax, substitute
 from .project import Policy
-from .segments import Segment, assign_contexts, chart_refs, translate_body
+from .segments import Segment, assign_contexts, chart_refs, markdown_parser, translate_body
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,19 @@ class LocalisedBrief:
     coverage: Coverage = field(default_factory=Coverage)
 
 
+@dataclass(frozen=True)
+class Printed:
+    """A text a lookup served: a translation (with its catalog line) or the source as fallback."""
+
+    segment: Segment
+    text: str
+    catalog_line: int | None  # None when the source text was served
+
+    @property
+    def translated(self) -> bool:
+        return self.catalog_line is not None
+
+
 class Lookup:
     """Finds translations in one catalog, counting what it served and from where."""
 
@@ -86,7 +99,7 @@ class Lookup:
         self.catalog, self.path, self.policy = catalog, path, policy
         self.total = self.translated = self.fuzzy = self.fallback = 0
         self.errors: list[BriefkitError] = []
-        self.served: list[tuple[Segment, str, int | None]] = []  # what was translated, for the font check
+        self.printed: list[Printed] = []  # every text served, for the font check
 
     def __call__(self, segment: Segment) -> str:
         self.total += 1
@@ -94,12 +107,13 @@ class Lookup:
         text = message.string if message is not None and isinstance(message.string, str) else ""
         if not text or (message is not None and message.fuzzy and not self.policy.allow_fuzzy):
             self.fallback += 1
+            self.printed.append(Printed(segment, segment.msgid, None))
             return segment.msgid
         self.fuzzy += 1 if message is not None and message.fuzzy else 0
         self.translated += 1
         line = message.lineno if message is not None else None
         self._check(segment, text, line)
-        self.served.append((segment, text, line))
+        self.printed.append(Printed(segment, text, line))
         return text
 
     def coverage(self) -> Coverage:
@@ -150,6 +164,7 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
                     f"undefined figure {figure_id!r}", line=segment.line, **where,
                     fix=f"add it under `figures:` in {brief.data.path.name} or fix the name",
                 ))
+    errors += _image_errors(brief)
     for chart_id, line in chart_refs(brief.body):
         if chart_id not in brief.data.charts:
             errors.append(BriefError(
@@ -157,6 +172,29 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
                 fix=f"add it under `charts:` in {brief.data.path.name} or fix the name",
             ))
     raise_all(errors)
+
+
+def _image_errors(brief: Brief) -> list[BriefkitError]:
+    """Return an error for each image that is not a chart standing alone in its paragraph."""
+    errors: list[BriefkitError] = []
+    for token in markdown_parser().parse(brief.body):
+        images = [child for child in token.children or [] if child.type == "image"]
+        if not images or token.map is None:
+            continue
+        line = brief.body_line + token.map[0]
+        for image in images:
+            src = str(image.attrs.get("src", ""))
+            if not src.startswith("chart:"):
+                errors.append(BriefError(
+                    f"image {src!r} is not a chart", path=brief.path, line=line,
+                    fix="briefs show only charts drawn from the data file: write ![alt](chart:<id> \"caption\")",
+                ))
+            elif len(token.children or []) != 1:
+                errors.append(BriefError(
+                    "a chart must stand alone in its paragraph", path=brief.path, line=line,
+                    fix="put the chart image on its own line with blank lines around it",
+                ))
+    return errors
 
 
 def localise_brief(

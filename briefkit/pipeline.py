@@ -80,7 +80,6 @@ def build(project: Project, request: Request) -> Report:
     briefs = load_briefs(project, request.briefs, failures)
     segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
     editions = localise_all(project, [b for b in briefs if segments[b.slug] is not None], segments, request, failures)
-    editions = [e for e in editions if _fonts_cover(project, e, failures)]
     artifacts = [a for e in editions for fmt in request.formats if (a := render_artifact(project, e, fmt, failures))]
     return Report(tuple(artifacts), tuple(failures), tuple(editions))
 
@@ -139,6 +138,7 @@ def localise(project: Project, brief: Brief, segments: list[Segment], code: str,
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
     lookup = Lookup(catalog, path, policy)
     localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
+    _check_glyphs(project, lookup, code)
     _enforce_policy(localised.coverage, policy.min_completeness, path, allow_partial)
     return localised
 
@@ -156,6 +156,7 @@ def template_strings(project: Project, code: str) -> tuple[dict[str, str], Cover
     }
     if lookup.errors:
         raise ErrorList(tuple(lookup.errors))
+    _check_glyphs(project, lookup, code)
     return ui, lookup.coverage()
 
 
@@ -198,31 +199,18 @@ def output_path(project: Project, slug: str, locale: str, fmt: str) -> Path:
     return project.dist_dir / slug / f"{slug}_{locale}.{fmt}"
 
 
-def _fonts_cover(project: Project, edition: Edition, failures: list[Failure]) -> bool:
-    """Return True when the pinned fonts cover every character the edition prints."""
-    brief = edition.brief
-    stack = fonts.stack_for(project.templates_dir, brief.locale.language)
-    texts = [brief.title, brief.subtitle, brief.audience, brief.series, brief.body, *brief.key_messages, *edition.ui.values()]
-    missing = fonts.missing_characters("".join(texts), stack)
-    if not missing:
-        return True
-    failures.append(Failure(
-        f"{brief.slug} {brief.locale.code}",
-        RenderError(
-            f"locale {brief.locale.code}: no pinned font ({', '.join(stack)}) covers {', '.join(missing)}"
-            f"{_entry_with(missing, brief)}",
-            fix="replace the character, or add a covering font to templates/fonts.yaml",
-        ),
-    ))
-    return False
-
-
-def _entry_with(missing: list[str], brief: LocalisedBrief) -> str:
-    char = chr(int(missing[0].split()[0][2:], 16))
-    for line in brief.body.split("\n"):
-        if char in line:
-            return f", in: “{line.strip()[:80]}”"
-    return ""
+def _check_glyphs(project: Project, lookup: Lookup, code: str) -> None:
+    """Raise for the first text whose characters no pinned font of the locale covers."""
+    stack = fonts.stack_for(project.templates_dir, project.locale(code).language)
+    for printed in lookup.printed:
+        missing = fonts.missing_characters(printed.text, stack)
+        if missing:
+            raise RenderError(
+                f"locale {code}: no pinned font ({', '.join(stack)}) covers {', '.join(missing)} in “{printed.text[:60]}”",
+                path=lookup.path if printed.translated else project.root / printed.segment.path,
+                line=printed.catalog_line if printed.translated else printed.segment.line,
+                fix="replace the character, or add a font that covers it to templates/fonts.yaml",
+            )
 
 
 def _catalog_or_none(path: Path, locale: str) -> Catalog | None:

@@ -80,3 +80,41 @@ def test_untranslated_entries_fall_back_to_english(sample: Project) -> None:
 def test_errors_are_reported_together(tmp_path: Path) -> None:
     error = ErrorList((BriefkitError("one", path="a.md", line=1), BriefkitError("two", path="b.md", line=2, fix="fix it")))
     assert str(error) == "a.md:1: one\nb.md:2: two (fix it)"
+
+
+def test_a_character_no_pinned_font_covers_names_locale_entry_and_code_point(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    set_translation(sample, "fr", "Context", "Contexte \U0001f600")
+    line = read_catalog(po_path(sample.translations_dir, "fr", "sample"))["Context"].lineno
+    assert failure_messages(sample, locales=("fr",)) == [
+        f"translations/fr/LC_MESSAGES/sample.po:{line}: locale fr: no pinned font (Noto Sans, Noto Sans Arabic, "
+        "Noto Sans CJK SC) covers U+1F600 GRINNING FACE in “Contexte \U0001f600” "
+        "(replace the character, or add a font that covers it to templates/fonts.yaml)"
+    ]
+
+
+def test_the_source_text_is_checked_for_glyphs_too(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = sample.briefs_dir / "sample.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## Context", "## Context \U0001f98a"), encoding="utf-8")
+    [message] = failure_messages(sample, locales=("en",))
+    assert message.startswith("briefs/sample.md:15: locale en: no pinned font")
+    assert "U+1F98A FOX FACE" in message
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        ("![logo](file:///etc/passwd)", "image 'file:///etc/passwd' is not a chart (briefs show only charts drawn "
+         "from the data file: write ![alt](chart:<id> \"caption\"))"),
+        ("![x](https://example.org/x.png)", "image 'https://example.org/x.png' is not a chart (briefs show only "
+         "charts drawn from the data file: write ![alt](chart:<id> \"caption\"))"),
+        ("See ![alt](chart:growth) here.", "a chart must stand alone in its paragraph "
+         "(put the chart image on its own line with blank lines around it)"),
+    ],
+)
+def test_only_standalone_charts_are_allowed_as_images(sample: Project, monkeypatch: pytest.MonkeyPatch, image: str, message: str) -> None:
+    monkeypatch.chdir(sample.root)
+    path = sample.briefs_dir / "sample.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{image}\n", encoding="utf-8")
+    assert failure_messages(sample, locales=("en",)) == [f"briefs/sample.md:31: {message}"]
