@@ -10,10 +10,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
+from markdown_it import MarkdownIt
 
 from .brief import Brief
 from .errors import BriefError, BriefkitError, CatalogError, raise_all
@@ -21,7 +23,7 @@ from .figures import Dataset, Source, format_figure
 from .locales import LocaleInfo
 from .placeholders import placeholders, stray_syntax, substitute
 from .project import Policy
-from .segments import Segment, assign_contexts, chart_refs, markdown_parser, translate_body
+from .segments import Segment, assign_contexts, chart_refs, translate_body
 
 
 @dataclass(frozen=True)
@@ -174,10 +176,18 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
     raise_all(errors)
 
 
+@cache
+def _permissive_parser() -> MarkdownIt:
+    """Return a parser that accepts every URL scheme, to find images the renderers would drop."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
 def _image_errors(brief: Brief) -> list[BriefkitError]:
     """Return an error for each image that is not a chart standing alone in its paragraph."""
     errors: list[BriefkitError] = []
-    for token in markdown_parser().parse(brief.body):
+    for token in _permissive_parser().parse(brief.body):
         images = [child for child in token.children or [] if child.type == "image"]
         if not images or token.map is None:
             continue
