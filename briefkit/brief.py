@@ -50,14 +50,19 @@ def load_brief(path: Path) -> Brief:
         raise BriefError(
             f"brief name {slug!r} is not a slug",
             path=path,
-            fix="name briefs with lowercase letters, digits and hyphens, e.g. briefs/civil-society.md",
+            fix="use lowercase letters, digits and hyphens, e.g. briefs/civil-society.md",
         )
     text = _read_text(path)
     front, body, body_line = _split_front_matter(text, path)
     meta, lines = load_yaml(front, path, first_line=2)
     meta = _check_meta(meta, lines, path)
     if not body.strip():
-        raise BriefError("the brief has no body", path=path, line=body_line, fix="write the brief below the front matter")
+        raise BriefError(
+            "the brief has no body",
+            path=path,
+            line=body_line,
+            fix="write the brief below the front matter",
+        )
     data = load_dataset(_data_path(path, meta["data"], lines))
     return Brief(
         slug=slug,
@@ -81,7 +86,9 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise BriefError("brief not found", path=path, fix="check the name given to --brief") from None
+        raise BriefError(
+            "brief not found", path=path, fix="check the name given to --brief"
+        ) from None
     if len(raw) > MAX_BRIEF_BYTES:
         raise BriefError(
             f"brief is {len(raw):,} bytes, over the {MAX_BRIEF_BYTES:,}-byte limit",
@@ -93,7 +100,9 @@ def _read_text(path: Path) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BriefError("not valid UTF-8", path=path, line=line, fix="save the file as UTF-8") from None
+        raise BriefError(
+            "not valid UTF-8", path=path, line=line, fix="save the file as UTF-8"
+        ) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
@@ -109,12 +118,19 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
-    raise BriefError("front matter is not closed", path=path, line=1, fix="add a line '---' after the YAML fields")
+    raise BriefError(
+        "front matter is not closed",
+        path=path,
+        line=1,
+        fix="add a line '---' after the YAML fields",
+    )
 
 
 def _check_meta(meta: Any, lines: Lines, path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
-        raise BriefError("front matter must be a YAML mapping", path=path, line=2, fix="write `key: value` lines")
+        raise BriefError(
+            "front matter must be a YAML mapping", path=path, line=2, fix="write `key: value` lines"
+        )
     for key in meta:
         if key not in REQUIRED + OPTIONAL:
             raise BriefError(
@@ -128,13 +144,22 @@ def _check_meta(meta: Any, lines: Lines, path: Path) -> dict[str, Any]:
             raise BriefError(f"front matter has no `{key}`", path=path, line=2, fix=f"add `{key}:`")
     for key in (*TRANSLATABLE, "publisher", "data"):
         if key in meta and not isinstance(meta[key], str):
-            raise BriefError(f"`{key}` must be text", path=path, line=lines.get((key,), 2), fix="quote the value")
+            raise BriefError(
+                f"`{key}` must be text", path=path, line=lines.get((key,), 2), fix="quote the value"
+            )
     if not isinstance(meta["date"], dt.date):
         raise BriefError(
-            "`date` is not a date", path=path, line=lines.get(("date",), 2), fix="write it as YYYY-MM-DD"
+            "`date` is not a date",
+            path=path,
+            line=lines.get(("date",), 2),
+            fix="write it as YYYY-MM-DD",
         )
     messages = meta["key_messages"]
-    if not isinstance(messages, list) or not messages or not all(isinstance(m, str) for m in messages):
+    if (
+        not isinstance(messages, list)
+        or not messages
+        or not all(isinstance(m, str) for m in messages)
+    ):
         raise BriefError(
             "`key_messages` must be a list of sentences",
             path=path,
@@ -147,7 +172,10 @@ def _check_meta(meta: Any, lines: Lines, path: Path) -> dict[str, Any]:
 def _data_path(brief_path: Path, name: str, lines: Lines) -> Path:
     briefs_dir = brief_path.parent.resolve()
     candidate = (briefs_dir / name).resolve()
-    if not candidate.is_relative_to(briefs_dir / "data") or candidate.suffix not in (".yaml", ".yml"):
+    if not candidate.is_relative_to(briefs_dir / "data") or candidate.suffix not in (
+        ".yaml",
+        ".yml",
+    ):
         raise BriefError(
             f"data file {name!r} is outside briefs/data/",
             path=brief_path,

@@ -97,17 +97,24 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise CatalogError("catalog not found", path=path, fix="run `python build.py extract` then `update`") from None
+        raise CatalogError(
+            "catalog not found", path=path, fix="run `python build.py extract` then `update`"
+        ) from None
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8", path=path, line=line, fix="save the file as UTF-8") from None
+        raise CatalogError(
+            "not valid UTF-8", path=path, line=line, fix="save the file as UTF-8"
+        ) from None
     try:
         return read_po(io.BytesIO(raw), locale=locale, abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
         raise CatalogError(
-            f"malformed catalog: {exc}", path=path, line=getattr(exc, "lineno", None), fix="repair the entry or re-save it in Poedit"
+            f"malformed catalog: {exc}",
+            path=path,
+            line=getattr(exc, "lineno", None),
+            fix="repair the entry or re-save it in Poedit",
         ) from None
 
 
@@ -144,4 +151,6 @@ def _placeholder_notes(msgid: str, notes: dict[str, str]) -> list[str]:
     from .placeholders import placeholders
 
     shown = dict.fromkeys(placeholders(msgid))
-    return [f"{name} shows {notes[name]}; keep it exactly as it is" for name in shown if name in notes]
+    return [
+        f"{name} shows {notes[name]}; keep it exactly as it is" for name in shown if name in notes
+    ]

@@ -16,28 +16,16 @@ from .render_pdf import render_pdf
 from .templating import render_template
 
 SCALE = 3.0  # 216 dpi: sharp in print, small in the file
-_PAGE = """<!DOCTYPE html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="brief.css"><style>
-@page {{ size: 160mm 200mm; margin: 0; @top-left {{ content: none }} @top-right {{ content: none }}
-  @bottom-left {{ content: none }} @bottom-right {{ content: none }} }}
-body {{ margin: 0; }} figure.chart {{ margin: 0; border: none; }}
-figure.chart figcaption, .chart-description {{ display: none; }}
-</style></head><body class="lang-{language}">{chart}</body></html>"""
 
-
-def chart_png(brief: LocalisedBrief, chart: LocalisedChart, env: Environment, assets_dir: Path) -> bytes:
+def chart_png(
+    brief: LocalisedBrief, chart: LocalisedChart, env: Environment, assets_dir: Path
+) -> bytes:
     """Return the chart as a PNG cropped to its ink, drawn in the brief's language."""
     import pypdfium2
     from PIL import Image, ImageChops
 
-    figure = render_template(env, "pdf/chart.html", chart=chart, locale=brief.locale)
-    html = _PAGE.format(
-        lang=brief.locale.bcp47,
-        dir=brief.locale.direction,
-        title=chart.title,
-        language=brief.locale.language,
-        chart=figure.replace("@@CAPTION@@", "").replace("@@ALT@@", ""),
-    )
+    html = render_template(env, "pdf/chart-page.html", chart=chart, locale=brief.locale)
+    html = html.replace("@@CAPTION@@", "").replace("@@ALT@@", "")
     pdf = render_pdf(html, assets_dir, f"{brief.slug} {brief.locale.code} chart {chart.id}")
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=SCALE).to_pil().convert("RGB")

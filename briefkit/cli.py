@@ -38,12 +38,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build localised policy briefs.")
-    parser.add_argument("--root", default=os.getcwd(), help="project folder (default: current folder)")
+    parser.add_argument(
+        "--root", default=os.getcwd(), help="project folder (default: current folder)"
+    )
     parser.set_defaults(run=_build)
     _build_options(parser)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    _build_options(commands.add_parser("build", help="build PDF and DOCX (the default)"), subcommand=True)
-    commands.add_parser("extract", help="write the .pot templates from briefs and templates").set_defaults(run=_extract)
+    _build_options(
+        commands.add_parser("build", help="build PDF and DOCX (the default)"), subcommand=True
+    )
+    commands.add_parser(
+        "extract", help="write the .pot templates from briefs and templates"
+    ).set_defaults(run=_extract)
     update = commands.add_parser("update", help="merge the .pot templates into every .po")
     update.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
     update.set_defaults(run=_update)
@@ -55,11 +61,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) -> None:
     default = argparse.SUPPRESS if subcommand else None
-    parser.add_argument("--lang", action="append", default=default, help="only this locale (repeatable)")
-    parser.add_argument("--brief", action="append", default=default, help="only this brief (repeatable)")
-    parser.add_argument("--format", action="append", choices=FORMATS, default=default, help="only this format")
-    parser.add_argument("--allow-partial", action="store_true", default=argparse.SUPPRESS if subcommand else False,
-                        help="preview: build locales below their completeness threshold")
+    parser.add_argument(
+        "--lang", action="append", default=default, help="only this locale (repeatable)"
+    )
+    parser.add_argument(
+        "--brief", action="append", default=default, help="only this brief (repeatable)"
+    )
+    parser.add_argument(
+        "--format", action="append", choices=FORMATS, default=default, help="only this format"
+    )
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="preview: build locales below their completeness threshold",
+    )
     if subcommand:
         parser.set_defaults(run=_build)
 
@@ -73,11 +89,14 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     )
     for code in request.locales:
         if code not in project.locales:
-            console.print(f"[red]error:[/] locale {code!r} is not configured in pyproject.toml [tool.briefkit] locales")
+            where = _escape("pyproject.toml [tool.briefkit] locales")
+            console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
             return 2
     report = build(project, request)
     for artifact in report.artifacts:
-        console.print(f"built {_escape(str(artifact.path.relative_to(project.root)))} ({artifact.size:,} bytes)")
+        console.print(
+            f"built {_escape(str(artifact.path.relative_to(project.root)))} ({artifact.size:,} bytes)"
+        )
     for failure in report.failures:
         console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
     console.print(f"{len(report.artifacts)} built, {len(report.failures)} failed")

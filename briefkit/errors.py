@@ -11,7 +11,12 @@ class BriefkitError(Exception):
     """A problem in the project's input, reported as `file:line: what (fix)`."""
 
     def __init__(
-        self, message: str, *, path: Path | str | None = None, line: int | None = None, fix: str = ""
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        fix: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -22,7 +27,11 @@ class BriefkitError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{display_path(self.path)}:{self.line}: " if self.line else f"{display_path(self.path)}: "
+            where = (
+                f"{display_path(self.path)}:{self.line}: "
+                if self.line
+                else f"{display_path(self.path)}: "
+            )
         fix = f" ({self.fix})" if self.fix else ""
         return f"{where}{self.message}{fix}"
 

@@ -83,21 +83,35 @@ def load_dataset(path: Path) -> Dataset:
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
-        raise BriefError("data file not found", path=path, fix="create it or fix the brief's `data:`") from None
+        raise BriefError(
+            "data file not found", path=path, fix="create it or fix the brief's `data:`"
+        ) from None
     if len(raw_bytes) > _MAX_DATA_BYTES:
         raise BriefError("data file is larger than 1 MB", path=path, fix="split it or trim it")
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BriefError(f"not UTF-8 (byte {exc.start})", path=path, fix="save the file as UTF-8") from None
+        raise BriefError(
+            f"not UTF-8 (byte {exc.start})", path=path, fix="save the file as UTF-8"
+        ) from None
     raw, lines = load_yaml(text, path)
     if not isinstance(raw, dict):
-        raise BriefError("a data file is a mapping with sources, figures and charts", path=path, line=1)
+        raise BriefError(
+            "a data file is a mapping with sources, figures and charts", path=path, line=1
+        )
     errors: list[BriefkitError] = []
     reader = _Reader(path, lines, errors)
-    sources = {key: reader.source(key, value) for key, value in _section(raw, "sources", reader).items()}
-    figures = {key: reader.figure(key, value, sources) for key, value in _section(raw, "figures", reader).items()}
-    charts = {key: reader.chart(key, value, figures) for key, value in _section(raw, "charts", reader).items()}
+    sources = {
+        key: reader.source(key, value) for key, value in _section(raw, "sources", reader).items()
+    }
+    figures = {
+        key: reader.figure(key, value, sources)
+        for key, value in _section(raw, "figures", reader).items()
+    }
+    charts = {
+        key: reader.chart(key, value, figures)
+        for key, value in _section(raw, "charts", reader).items()
+    }
     raise_all(errors)
     return Dataset(path, sources, figures, charts, lines)  # type: ignore[arg-type]
 
@@ -105,7 +119,9 @@ def load_dataset(path: Path) -> Dataset:
 def _section(raw: dict[str, Any], name: str, reader: _Reader) -> dict[str, Any]:
     value = raw.get(name, {})
     if not isinstance(value, dict):
-        reader.error((name,), f"`{name}` must be a mapping of ids to entries", "indent the entries under it")
+        reader.error(
+            (name,), f"`{name}` must be a mapping of ids to entries", "indent the entries under it"
+        )
         return {}
     return value
 
@@ -117,9 +133,13 @@ class _Reader:
         self.path, self.lines, self.errors = path, lines, errors
 
     def error(self, key: tuple[str | int, ...], message: str, fix: str) -> None:
-        self.errors.append(BriefError(message, path=self.path, line=self.lines.get(key, 1), fix=fix))
+        self.errors.append(
+            BriefError(message, path=self.path, line=self.lines.get(key, 1), fix=fix)
+        )
 
-    def field(self, key: tuple[str, ...], entry: Any, name: str, kind: type | tuple[type, ...]) -> Any:
+    def field(
+        self, key: tuple[str, ...], entry: Any, name: str, kind: type | tuple[type, ...]
+    ) -> Any:
         if not isinstance(entry, dict):
             self.error(key, f"{'.'.join(key)} must be a mapping", "indent its fields under it")
             return None
@@ -127,7 +147,11 @@ class _Reader:
         if value is None:
             self.error(key, f"{'.'.join(key)} has no `{name}`", f"add `{name}:`")
         elif not isinstance(value, kind) or isinstance(value, bool):
-            self.error((*key, name), f"{'.'.join(key)}.{name} has the wrong type", "see the data file format in the README")
+            self.error(
+                (*key, name),
+                f"{'.'.join(key)}.{name} has the wrong type",
+                "see the data file format in the README",
+            )
             return None
         return value
 
@@ -161,15 +185,23 @@ class _Reader:
             self.error((*key, "source"), f"unknown source {source!r}", "add it under `sources:`")
         style = entry.get("style", "plain")
         if style not in STYLES:
-            self.error((*key, "style"), f"unknown style {style!r}", f"use one of {', '.join(STYLES)}")
+            self.error(
+                (*key, "style"), f"unknown style {style!r}", f"use one of {', '.join(STYLES)}"
+            )
         parsed = self.figure_value(key, unit, value)
         if parsed is None:
             return None
         return Figure(fid, label, parsed, unit, style, year, source, self.lines.get(key, 1))
 
-    def figure_value(self, key: tuple[str, ...], unit: str, value: Any) -> float | tuple[int, int] | None:
+    def figure_value(
+        self, key: tuple[str, ...], unit: str, value: Any
+    ) -> float | tuple[int, int] | None:
         if unit == "range":
-            if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            if (
+                isinstance(value, list)
+                and len(value) == 2
+                and all(isinstance(v, int) for v in value)
+            ):
                 return (value[0], value[1])
             self.error((*key, "value"), "a range is two whole numbers", "write value: [7, 10]")
             return None
@@ -189,13 +221,19 @@ class _Reader:
         for i, bar in enumerate(bars_raw):
             fid = bar.get("figure") if isinstance(bar, dict) else None
             if fid not in figures:
-                self.error((*key, "bars", i), f"chart {cid!r}: unknown figure {fid!r}", "name a figure under `figures:`")
+                self.error(
+                    (*key, "bars", i),
+                    f"chart {cid!r}: unknown figure {fid!r}",
+                    "name a figure under `figures:`",
+                )
                 continue
             label = bar.get("label")
             bars.append(Bar(fid, None if label is None else str(label)))
         units = {figures[b.figure].unit for b in bars if figures[b.figure] is not None}  # type: ignore[union-attr]
         if len(units) > 1:
-            self.error(key, f"chart {cid!r} mixes units {sorted(units)}", "chart figures of one unit")
+            self.error(
+                key, f"chart {cid!r} mixes units {sorted(units)}", "chart figures of one unit"
+            )
         if not 2 <= len(bars_raw) <= 8:
             self.error(key, f"chart {cid!r} needs 2 to 8 bars", "add or remove bars")
         return Chart(cid, title, tuple(bars), self.lines.get(key, 1))
@@ -221,9 +259,13 @@ def format_figure(figure: Figure, locale: LocaleInfo) -> str:
 def _compact(value: float, locale: LocaleInfo) -> str:
     """Return "32 million" in the locale's words; CLDR has only a short form for some (3200万)."""
     try:
-        return format_compact_decimal(value, format_type="long", locale=locale.babel, fraction_digits=1)
+        return format_compact_decimal(
+            value, format_type="long", locale=locale.babel, fraction_digits=1
+        )
     except KeyError:
-        return format_compact_decimal(value, format_type="short", locale=locale.babel, fraction_digits=1)
+        return format_compact_decimal(
+            value, format_type="short", locale=locale.babel, fraction_digits=1
+        )
 
 
 def _whole(value: float) -> float | int:

@@ -44,12 +44,17 @@ def resolve(family: str) -> FontFile:
     try:
         out = subprocess.run(
             ["fc-match", "--format=%{family[0]}\n%{file}\n%{index}", f"{family}:style=Regular"],
-            capture_output=True, text=True, check=True, timeout=30,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         raise RenderError("fontconfig's fc-match is not available", fix=SETUP_FIX) from None
     if out[0] != family:
-        raise RenderError(f"font {family!r} is not installed (fontconfig offers {out[0]!r})", fix=SETUP_FIX)
+        raise RenderError(
+            f"font {family!r} is not installed (fontconfig offers {out[0]!r})", fix=SETUP_FIX
+        )
     return FontFile(family, Path(out[1]), int(out[2] or 0))
 
 

@@ -71,7 +71,9 @@ def close_matches(code: str) -> list[str]:
     """Return known locale codes that look like the given one."""
     known = localedata.locale_identifiers()
     lowered = {k.lower(): k for k in known}
-    matches = difflib.get_close_matches(code.lower().replace("-", "_"), list(lowered), n=4, cutoff=0.6)
+    matches = difflib.get_close_matches(
+        code.lower().replace("-", "_"), list(lowered), n=4, cutoff=0.6
+    )
     return [lowered[m] for m in matches]
 
 
@@ -82,5 +84,5 @@ def _suggest(code: str) -> str:
 
 def _native_name(loc: Locale) -> str:
     name = loc.get_display_name(loc) or str(loc)
-    # CLDR gives lower-case names for some languages ("français"); a switcher shows them capitalised.
+    # CLDR writes some names in lower case ("français"); a switcher shows them capitalised.
     return name[:1].upper() + name[1:]

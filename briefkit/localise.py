@@ -105,7 +105,9 @@ class Lookup:
 
     def __call__(self, segment: Segment) -> str:
         self.total += 1
-        message = self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
+        message = (
+            self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
+        )
         text = message.string if message is not None and isinstance(message.string, str) else ""
         if not text or (message is not None and message.fuzzy and not self.policy.allow_fuzzy):
             self.fallback += 1
@@ -125,22 +127,34 @@ class Lookup:
         """Refuse a translation whose placeholders differ from its source's."""
         stray = stray_syntax(text)
         if stray is not None:
-            self.errors.append(CatalogError(
-                f"template syntax that is not a placeholder: {stray!r}",
-                path=self.path, line=line, fix="keep only the {{ name }} placeholders of the source text",
-            ))
+            self.errors.append(
+                CatalogError(
+                    f"template syntax that is not a placeholder: {stray!r}",
+                    path=self.path,
+                    line=line,
+                    fix="keep only the {{ name }} placeholders of the source text",
+                )
+            )
         names = python_format_names if segment.kind == "template" else placeholders
         source, target = sorted(names(segment.msgid)), sorted(names(text))
         for missing in _minus(source, target):
-            self.errors.append(CatalogError(
-                f"placeholder {missing} missing from the translation",
-                path=self.path, line=line, fix=f"copy {missing} from the msgid into the msgstr",
-            ))
+            self.errors.append(
+                CatalogError(
+                    f"placeholder {missing} missing from the translation",
+                    path=self.path,
+                    line=line,
+                    fix=f"copy {missing} from the msgid into the msgstr",
+                )
+            )
         for extra in _minus(target, source):
-            self.errors.append(CatalogError(
-                f"placeholder {extra} is not in the source text",
-                path=self.path, line=line, fix=f"remove {extra}; a translation uses only the source's placeholders",
-            ))
+            self.errors.append(
+                CatalogError(
+                    f"placeholder {extra} is not in the source text",
+                    path=self.path,
+                    line=line,
+                    fix=f"remove {extra}; a translation uses only the source's placeholders",
+                )
+            )
 
 
 def python_format_names(text: str) -> list[str]:
@@ -152,27 +166,43 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
     """Raise, with every line, when the source uses unknown figures or charts or stray syntax."""
     errors: list[BriefkitError] = []
     for segment in segments:
-        where = {"path": brief.path if segment.kind not in ("chart title", "chart label") else brief.data.path}
+        where = {
+            "path": brief.path
+            if segment.kind not in ("chart title", "chart label")
+            else brief.data.path
+        }
         stray = stray_syntax(segment.msgid)
         if stray is not None:
-            errors.append(BriefError(
-                f"template syntax that is not a placeholder: {stray!r}", line=segment.line, **where,
-                fix="write figures as {{ figure_id }} or {{ figure_id.year }}; other template code is not allowed",
-            ))
+            errors.append(
+                BriefError(
+                    f"template syntax that is not a placeholder: {stray!r}",
+                    line=segment.line,
+                    **where,
+                    fix="write figures as {{ figure_id }} or {{ figure_id.year }}; other template code is not allowed",
+                )
+            )
         for name in placeholders(segment.msgid):
             figure_id = name.strip("{} ").removesuffix(".year")
             if figure_id not in brief.data.figures:
-                errors.append(BriefError(
-                    f"undefined figure {figure_id!r}", line=segment.line, **where,
-                    fix=f"add it under `figures:` in {brief.data.path.name} or fix the name",
-                ))
+                errors.append(
+                    BriefError(
+                        f"undefined figure {figure_id!r}",
+                        line=segment.line,
+                        **where,
+                        fix=f"add it under `figures:` in {brief.data.path.name} or fix the name",
+                    )
+                )
     errors += _image_errors(brief)
     for chart_id, line in chart_refs(brief.body):
         if chart_id not in brief.data.charts:
-            errors.append(BriefError(
-                f"undefined chart {chart_id!r}", path=brief.path, line=brief.body_line + line,
-                fix=f"add it under `charts:` in {brief.data.path.name} or fix the name",
-            ))
+            errors.append(
+                BriefError(
+                    f"undefined chart {chart_id!r}",
+                    path=brief.path,
+                    line=brief.body_line + line,
+                    fix=f"add it under `charts:` in {brief.data.path.name} or fix the name",
+                )
+            )
     raise_all(errors)
 
 
@@ -195,15 +225,23 @@ def _image_errors(brief: Brief) -> list[BriefkitError]:
         for image in images:
             src = str(image.attrs.get("src", ""))
             if not src.startswith("chart:"):
-                errors.append(BriefError(
-                    f"image {src!r} is not a chart", path=brief.path, line=line,
-                    fix="briefs show only charts drawn from the data file: write ![alt](chart:<id> \"caption\")",
-                ))
+                errors.append(
+                    BriefError(
+                        f"image {src!r} is not a chart",
+                        path=brief.path,
+                        line=line,
+                        fix='briefs show only charts drawn from the data file: write ![alt](chart:<id> "caption")',
+                    )
+                )
             elif len(token.children or []) != 1:
-                errors.append(BriefError(
-                    "a chart must stand alone in its paragraph", path=brief.path, line=line,
-                    fix="put the chart image on its own line with blank lines around it",
-                ))
+                errors.append(
+                    BriefError(
+                        "a chart must stand alone in its paragraph",
+                        path=brief.path,
+                        line=line,
+                        fix="put the chart image on its own line with blank lines around it",
+                    )
+                )
     return errors
 
 
@@ -259,7 +297,9 @@ def _filler(data: Dataset, locale: LocaleInfo) -> Callable[[str], str]:
     return lambda text: substitute(text, resolve)
 
 
-def _chart(data: Dataset, chart_id: str, locale: LocaleInfo, translate: Callable[[str, str], str]) -> LocalisedChart:
+def _chart(
+    data: Dataset, chart_id: str, locale: LocaleInfo, translate: Callable[[str, str], str]
+) -> LocalisedChart:
     chart = data.charts[chart_id]
     figures = [data.figures[bar.figure] for bar in chart.bars]
     largest = max(abs(_magnitude(f.value)) for f in figures) or 1.0
@@ -301,4 +341,11 @@ def _minus(left: list[str], right: list[str]) -> list[str]:
     return missing
 
 
-__all__ = ["Coverage", "LocalisedBrief", "Lookup", "assign_contexts", "check_source", "localise_brief"]
+__all__ = [
+    "Coverage",
+    "LocalisedBrief",
+    "Lookup",
+    "assign_contexts",
+    "check_source",
+    "localise_brief",
+]

@@ -79,14 +79,23 @@ def build(project: Project, request: Request) -> Report:
     failures: list[Failure] = []
     briefs = load_briefs(project, request.briefs, failures)
     segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
-    editions = localise_all(project, [b for b in briefs if segments[b.slug] is not None], segments, request, failures)
-    artifacts = [a for e in editions for fmt in request.formats if (a := render_artifact(project, e, fmt, failures))]
+    editions = localise_all(
+        project, [b for b in briefs if segments[b.slug] is not None], segments, request, failures
+    )
+    artifacts = [
+        a
+        for e in editions
+        for fmt in request.formats
+        if (a := render_artifact(project, e, fmt, failures))
+    ]
     return Report(tuple(artifacts), tuple(failures), tuple(editions))
 
 
 def load_briefs(project: Project, names: tuple[str, ...], failures: list[Failure]) -> list[Brief]:
     """Return the requested briefs that load; record the others as failures."""
-    paths = [project.briefs_dir / f"{name}.md" for name in names] if names else project.brief_paths()
+    paths = (
+        [project.briefs_dir / f"{name}.md" for name in names] if names else project.brief_paths()
+    )
     loaded = []
     for path in paths:
         try:
@@ -96,9 +105,13 @@ def load_briefs(project: Project, names: tuple[str, ...], failures: list[Failure
     return loaded
 
 
-def source_segments(project: Project, brief: Brief, failures: list[Failure]) -> list[Segment] | None:
+def source_segments(
+    project: Project, brief: Brief, failures: list[Failure]
+) -> list[Segment] | None:
     """Return the brief's segments after checking its placeholders and charts."""
-    found = extract_segments(brief, _relative(project, brief.path), _relative(project, brief.data.path))
+    found = extract_segments(
+        brief, _relative(project, brief.path), _relative(project, brief.data.path)
+    )
     try:
         check_source(brief, found)
     except BriefkitError as exc:
@@ -124,14 +137,18 @@ def localise_all(
             continue
         for brief in briefs:
             try:
-                localised = localise(project, brief, segments[brief.slug] or [], code, request.allow_partial)
+                localised = localise(
+                    project, brief, segments[brief.slug] or [], code, request.allow_partial
+                )
                 editions.append(Edition(localised, ui, ui_coverage))
             except BriefkitError as exc:
                 failures.append(Failure(f"{brief.slug} {code}", exc))
     return editions
 
 
-def localise(project: Project, brief: Brief, segments: list[Segment], code: str, allow_partial: bool) -> LocalisedBrief:
+def localise(
+    project: Project, brief: Brief, segments: list[Segment], code: str, allow_partial: bool
+) -> LocalisedBrief:
     """Return one brief in one locale, enforcing the locale's completeness policy."""
     policy = project.policy(code)
     path = po_path(project.translations_dir, code, brief.slug)
@@ -150,7 +167,9 @@ def template_strings(project: Project, code: str) -> tuple[dict[str, str], Cover
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
     lookup = Lookup(catalog, path, project.policy(code))
     ui = {
-        message.id: lookup(Segment(message.id, "template", message.lineno or 0, str(path), msgctxt=message.context))
+        message.id: lookup(
+            Segment(message.id, "template", message.lineno or 0, str(path), msgctxt=message.context)
+        )
         for message in template
         if message.id and isinstance(message.id, str)
     }
@@ -160,7 +179,9 @@ def template_strings(project: Project, code: str) -> tuple[dict[str, str], Cover
     return ui, lookup.coverage()
 
 
-def render_artifact(project: Project, edition: Edition, fmt: str, failures: list[Failure]) -> Artifact | None:
+def render_artifact(
+    project: Project, edition: Edition, fmt: str, failures: list[Failure]
+) -> Artifact | None:
     """Render one format of one edition and write it into dist/."""
     brief = edition.brief
     path = output_path(project, brief.slug, brief.locale.code, fmt)
@@ -186,7 +207,11 @@ def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
     if fmt == "pdf":
         from .render_pdf import render_pdf
 
-        return render_pdf(render_html(edition.brief, env, project.locale(project.source_locale)), project.templates_dir / "pdf", where)
+        return render_pdf(
+            render_html(edition.brief, env, project.locale(project.source_locale)),
+            project.templates_dir / "pdf",
+            where,
+        )
     if fmt == "docx":
         from .render_docx import render_docx
 
@@ -219,7 +244,12 @@ def _catalog_or_none(path: Path, locale: str) -> Catalog | None:
     catalog = read_catalog(path, locale)
     language = str(catalog.locale) if catalog.locale else None
     if language and language.replace("-", "_") != locale:
-        raise CatalogError(f"header says Language: {language}, but the file is in the {locale} folder", path=path, line=1, fix=f"set \"Language: {locale}\\n\" in the header")
+        raise CatalogError(
+            f"header says Language: {language}, but the file is in the {locale} folder",
+            path=path,
+            line=1,
+            fix=f'set "Language: {locale}\\n" in the header',
+        )
     return catalog
 
 

@@ -79,7 +79,9 @@ def load_project(root: Path) -> Project:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("no pyproject.toml", path=pyproject, fix="run from the project root") from None
+        raise ConfigError(
+            "no pyproject.toml", path=pyproject, fix="run from the project root"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=pyproject, fix="fix the syntax") from None
     table = data.get("tool", {}).get("briefkit", {})

@@ -34,7 +34,9 @@ READER = "commonmark+pipe_tables+fenced_divs+implicit_figures-raw_html"
 TIMEOUT = 120
 
 
-def render_docx(brief: LocalisedBrief, env: Environment, project: Project, where: str, gettext: Gettext) -> bytes:
+def render_docx(
+    brief: LocalisedBrief, env: Environment, project: Project, where: str, gettext: Gettext
+) -> bytes:
     """Return the DOCX of a localised brief."""
     markdown = docx_markdown(brief, env, project)
     markdown, alts = _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
@@ -64,10 +66,13 @@ def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> 
     )
 
 
-def _embed_charts(markdown: str, brief: LocalisedBrief, env: Environment, assets: Path) -> tuple[str, list[str]]:
-    """Replace each chart image by its PNG, captioned by its title; return the alt texts in order."""
+def _embed_charts(
+    markdown: str, brief: LocalisedBrief, env: Environment, assets: Path
+) -> tuple[str, list[str]]:
+    """Replace each chart image by its PNG captioned by its title; return the alt texts in order."""
     pictures = {
-        cid: base64.b64encode(chart_png(brief, chart, env, assets)).decode("ascii") for cid, chart in brief.charts.items()
+        cid: base64.b64encode(chart_png(brief, chart, env, assets)).decode("ascii")
+        for cid, chart in brief.charts.items()
     }
     alts: list[str] = []
 
@@ -80,7 +85,9 @@ def _embed_charts(markdown: str, brief: LocalisedBrief, env: Environment, assets
 
 
 _CHART_LINE = re.compile(
-    r'^(?P<lead>[ \t>*+\-\d.)]*)!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src>chart:[a-z0-9_]+)(?:\s+"(?P<title>(?:[^"\\]|\\.)*)")?\)[ \t]*$',
+    r"^(?P<lead>[ \t>*+\-\d.)]*)"
+    r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]"
+    r'\((?P<src>chart:[a-z0-9_]+)(?:\s+"(?P<title>(?:[^"\\]|\\.)*)")?\)[ \t]*$',
     re.M,
 )
 
@@ -100,21 +107,39 @@ def _pandoc(markdown: str, brief: LocalisedBrief, reference: Path, where: str) -
     with tempfile.TemporaryDirectory(prefix="briefkit-docx-") as tmp:
         output = Path(tmp) / "out.docx"
         command = [
-            pypandoc.get_pandoc_path(), "--from", READER, "--to", "docx", "--sandbox",
-            "--fail-if-warnings", f"--reference-doc={reference}", f"--output={output}",
-            "--metadata", f"title={_plain(brief.title)}", "--metadata", f"lang={brief.locale.bcp47}",
-            "--metadata", f"dir={brief.locale.direction}",
+            pypandoc.get_pandoc_path(),
+            "--from",
+            READER,
+            "--to",
+            "docx",
+            "--sandbox",
+            "--fail-if-warnings",
+            f"--reference-doc={reference}",
+            f"--output={output}",
+            "--metadata",
+            f"title={_plain(brief.title)}",
+            "--metadata",
+            f"lang={brief.locale.bcp47}",
+            "--metadata",
+            f"dir={brief.locale.direction}",
         ]
         if brief.subtitle:
             command += ["--metadata", f"subtitle={_plain(brief.subtitle)}"]
         try:
-            result = subprocess.run(command, input=markdown.encode(), capture_output=True, timeout=TIMEOUT)
+            result = subprocess.run(
+                command, input=markdown.encode(), capture_output=True, timeout=TIMEOUT
+            )
         except subprocess.TimeoutExpired:
-            raise RenderError(f"{where}: pandoc took over {TIMEOUT} s", fix="report this brief; it may be pathological") from None
+            raise RenderError(
+                f"{where}: pandoc took over {TIMEOUT} s",
+                fix="report this brief; it may be pathological",
+            ) from None
         if result.returncode != 0 or result.stderr.strip():
             message = result.stderr.decode(errors="replace").strip().splitlines()
-            raise RenderError(f"{where}: pandoc failed: {message[0] if message else result.returncode}",
-                              fix="fix the Markdown it names; pandoc warnings are failures")
+            raise RenderError(
+                f"{where}: pandoc failed: {message[0] if message else result.returncode}",
+                fix="fix the Markdown it names; pandoc warnings are failures",
+            )
         return output.read_bytes()
 
 
@@ -145,7 +170,11 @@ def _mark_rtl(document: DocxDocument) -> None:
             tblpr.insert(_after_style(tblpr), OxmlElement("w:bidiVisual"))
     for style in document.styles.element.iter(qn("w:style")):
         ppr = style.find(qn("w:pPr"))
-        if style.get(qn("w:type")) == "paragraph" and ppr is not None and ppr.find(qn("w:bidi")) is None:
+        if (
+            style.get(qn("w:type")) == "paragraph"
+            and ppr is not None
+            and ppr.find(qn("w:bidi")) is None
+        ):
             ppr.append(OxmlElement("w:bidi"))
 
 
@@ -220,4 +249,12 @@ def _plain(markdown: str) -> str:
     from .segments import markdown_parser
 
     tokens = markdown_parser().parseInline(markdown)
-    return "".join(child.content for token in tokens for child in (token.children or []) if child.type in ("text", "code_inline")).strip() or markdown
+    return (
+        "".join(
+            child.content
+            for token in tokens
+            for child in (token.children or [])
+            if child.type in ("text", "code_inline")
+        ).strip()
+        or markdown
+    )

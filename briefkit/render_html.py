@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from babel.numbers import format_decimal
 from jinja2 import Environment
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
-from babel.numbers import format_decimal
 
 from .locales import LocaleInfo
 from .localise import LocalisedBrief
@@ -77,11 +77,15 @@ class _Renderer(RendererHTML):
 
     charts: dict[str, str]
 
-    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def paragraph_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         chart = _standalone_chart(tokens, idx)
         return "" if chart is not None else super().renderToken(tokens, idx, options, env)
 
-    def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def paragraph_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         chart = _standalone_chart(tokens, idx - 2)
         return "" if chart is not None else super().renderToken(tokens, idx, options, env)
 
@@ -91,11 +95,17 @@ class _Renderer(RendererHTML):
         alt = self.renderInlineAsText(token.children or [], options, env)
         if src.startswith("chart:") and src[6:] in self.charts:
             caption = str(token.attrs.get("title", ""))
-            return self.charts[src[6:]].replace("@@CAPTION@@", escape(caption)).replace("@@ALT@@", escape(alt))
+            return (
+                self.charts[src[6:]]
+                .replace("@@CAPTION@@", escape(caption))
+                .replace("@@ALT@@", escape(alt))
+            )
         # Only charts are drawn; any other image is refused earlier, so show its text.
         return escape(alt)
 
-    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         text = tokens[idx + 1].content
         slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or f"section-{idx}"
         tokens[idx].attrSet("id", slug)

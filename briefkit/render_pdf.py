@@ -23,7 +23,9 @@ def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
     fetcher = _fetcher_class(weasyprint)(assets_dir)
     with _captured_warnings() as warnings:
         try:
-            document = weasyprint.HTML(string=html, base_url=str(assets_dir) + "/", url_fetcher=fetcher)
+            document = weasyprint.HTML(
+                string=html, base_url=str(assets_dir) + "/", url_fetcher=fetcher
+            )
             pdf = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
         except _Blocked as exc:
             raise RenderError(f"{where}: blocked a load of {exc.url}", fix=exc.fix) from None
@@ -84,6 +86,7 @@ def _fail_on_warnings(messages: list[str], where: str) -> None:
     harmful = [m for m in messages if not any(pattern in m for pattern, _ in HARMLESS_WARNINGS)]
     if harmful:
         raise RenderError(
-            f"{where}: WeasyPrint warned: {harmful[0]}" + (f" (and {len(harmful) - 1} more)" if len(harmful) > 1 else ""),
-            fix="fix the template, CSS or content it names; warnings are failures unless listed in HARMLESS_WARNINGS",
+            f"{where}: WeasyPrint warned: {harmful[0]}"
+            + (f" (and {len(harmful) - 1} more)" if len(harmful) > 1 else ""),
+            fix="fix what it names; a warning fails the artifact unless listed in HARMLESS_WARNINGS",
         )

@@ -22,7 +22,9 @@ from markdown_it.token import Token
 from .brief import TRANSLATABLE, Brief
 from .placeholders import PLACEHOLDER
 
-IMAGE = re.compile(r'^!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src>[^\s)]+)(?:\s+"(?P<title>(?:[^"\\]|\\.)*)")?\)$')
+IMAGE = re.compile(
+    r'^!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src>[^\s)]+)(?:\s+"(?P<title>(?:[^"\\]|\\.)*)")?\)$'
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> li
     for block in _blocks(brief.body):
         for text, kind in zip(block.texts, block.kinds, strict=True):
             if needs_translation(text):
-                found.append(Segment(text, kind, brief.body_line + block.first, root_relative, block.section))
+                found.append(
+                    Segment(text, kind, brief.body_line + block.first, root_relative, block.section)
+                )
     return assign_contexts(found + _chart_segments(brief, data_relative))
 
 
@@ -99,7 +103,9 @@ def _chart_segments(brief: Brief, data_relative: str) -> list[Segment]:
         for i, bar in enumerate(chart.bars):
             figure = brief.data.figures[bar.figure]
             if bar.label is None:
-                found.append(Segment(figure.label, "chart label", figure.line, data_relative, (chart_id,)))
+                found.append(
+                    Segment(figure.label, "chart label", figure.line, data_relative, (chart_id,))
+                )
             else:
                 line = brief.data.line_of("charts", chart_id, "bars", i)
                 found.append(Segment(bar.label, "chart label", line, data_relative, (chart_id,)))
@@ -118,9 +124,14 @@ def translate_body(body: str, translate: Callable[[str, str], str]) -> str:
     """Return the body with each segment replaced by translate(msgid, kind)."""
     lines = body.split("\n")
     for block in reversed(list(_blocks(body))):
-        new = tuple(translate(t, k) if t.strip() else t for t, k in zip(block.texts, block.kinds, strict=True))
+        new = tuple(
+            translate(t, k) if t.strip() else t
+            for t, k in zip(block.texts, block.kinds, strict=True)
+        )
         if new != block.texts:
-            lines[block.first : block.last] = [_rebuild(lines[block.first : block.last], block, new)]
+            lines[block.first : block.last] = [
+                _rebuild(lines[block.first : block.last], block, new)
+            ]
     return "\n".join(lines)
 
 
@@ -157,7 +168,9 @@ def _kind(context: list[str]) -> str:
     return "paragraph"
 
 
-def _inline_block(token: Token, text: str, kind: str, section: tuple[str, ...], lines: list[str]) -> _Block:
+def _inline_block(
+    token: Token, text: str, kind: str, section: tuple[str, ...], lines: list[str]
+) -> _Block:
     assert token.map is not None
     first, last = token.map
     if kind == "heading":
@@ -166,11 +179,15 @@ def _inline_block(token: Token, text: str, kind: str, section: tuple[str, ...], 
     image = IMAGE.match(text)
     if image and kind != "heading":
         texts = (image["alt"], image["title"] or "")
-        return _Block(first, last, "image", texts, ("image alt", "caption"), section, lead, image["src"])
+        return _Block(
+            first, last, "image", texts, ("image alt", "caption"), section, lead, image["src"]
+        )
     return _Block(first, last, "inline", (text,), (kind,), section, lead)
 
 
-def _row_block(token: Token, tokens: list[Token], index: int, cell: str, section: tuple[str, ...]) -> Iterator[_Block]:
+def _row_block(
+    token: Token, tokens: list[Token], index: int, cell: str, section: tuple[str, ...]
+) -> Iterator[_Block]:
     """Yield one block per table row, at the row's first cell."""
     if tokens[index - 2].type != "tr_open":
         return

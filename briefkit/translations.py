@@ -59,7 +59,9 @@ def templates(project: Project) -> dict[str, Catalog]:
         if segments is None:
             raise failures[0].error
         check_source(brief, segments)
-        notes = {"{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()}
+        notes = {
+            "{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()
+        }
         notes |= {"{{ " + f.id + ".year }}": str(f.year) for f in brief.data.figures.values()}
         domains[brief.slug] = segments_catalog(brief.slug, segments, notes)
     domains[TEMPLATES_DOMAIN] = templates_catalog(project.templates_dir, project.root)
@@ -75,7 +77,9 @@ def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
             path = po_path(project.translations_dir, code, domain)
             existed = path.exists()
             catalog = read_catalog(path, code) if existed else _new_po(domain, code)
-            catalog.update(read_catalog(template_path), update_header_comment=False, update_creation_date=False)
+            catalog.update(
+                read_catalog(template_path), update_header_comment=False, update_creation_date=False
+            )
             changes.append(Change(path, _action(existed, write_catalog(path, catalog))))
     return changes
 
@@ -87,7 +91,10 @@ def init(project: Project, code: str) -> list[Change]:
         raise ConfigError(f"{code} is the source locale", fix="pick a target language")
     folder = project.translations_dir / code
     if folder.exists():
-        raise ConfigError(f"{folder.relative_to(project.root)} already exists", fix=f"run `update --lang {code}` instead")
+        raise ConfigError(
+            f"{folder.relative_to(project.root)} already exists",
+            fix=f"run `update --lang {code}` instead",
+        )
     return update(project, (code,))
 
 

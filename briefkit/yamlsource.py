@@ -32,7 +32,9 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, Lines]:
     return _value(node, (), lines, first_line, path), lines
 
 
-def _value(node: yaml.Node, key: tuple[str | int, ...], lines: Lines, first: int, path: Path) -> Any:
+def _value(
+    node: yaml.Node, key: tuple[str | int, ...], lines: Lines, first: int, path: Path
+) -> Any:
     lines[key] = first + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}

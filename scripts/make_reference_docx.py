@@ -28,10 +28,13 @@ LATIN, CJK, ARABIC = "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "reference.docx"
-        base.write_bytes(subprocess.run(
-            [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
-            check=True, capture_output=True,
-        ).stdout)
+        base.write_bytes(
+            subprocess.run(
+                [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+                check=True,
+                capture_output=True,
+            ).stdout
+        )
         document = Document(str(base))
     _defaults(document)
     _page(document)
@@ -56,7 +59,9 @@ def main() -> int:
 
 
 def _defaults(document: Document) -> None:
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr = (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -74,8 +79,16 @@ def _page(document: Document) -> None:
     section.top_margin, section.bottom_margin = Mm(22), Mm(24)
 
 
-def _paragraph(style, *, size: float, bold: bool = False, italic: bool = False, color: str | None = None,
-               before: float = 0, after: float = 0) -> None:
+def _paragraph(
+    style,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    color: str | None = None,
+    before: float = 0,
+    after: float = 0,
+) -> None:
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = italic
@@ -86,8 +99,14 @@ def _paragraph(style, *, size: float, bold: bool = False, italic: bool = False, 
     style.paragraph_format.space_after = Pt(after)
 
 
-def _custom(styles, name: str, *, shade: str | None = None, border: str | None = None, **font) -> None:
-    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+def _custom(
+    styles, name: str, *, shade: str | None = None, border: str | None = None, **font
+) -> None:
+    style = (
+        styles[name]
+        if name in [s.name for s in styles]
+        else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    )
     style.base_style = styles["Body Text"]
     _paragraph(style, **font)
     ppr = style.element.get_or_add_pPr()

@@ -36,7 +36,9 @@ def test_broken_yaml_names_the_line(sample: Project, monkeypatch: pytest.MonkeyP
     )
 
 
-def test_unknown_field_is_named_with_the_allowed_ones(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_field_is_named_with_the_allowed_ones(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     path = front(sample, "audience:", "audeince:")
     assert error_of(path) == (
@@ -60,7 +62,9 @@ def test_bad_date(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     assert error_of(path) == "briefs/sample.md:7: `date` is not a date (write it as YYYY-MM-DD)"
 
 
-def test_data_file_must_stay_in_briefs_data(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_file_must_stay_in_briefs_data(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     path = front(sample, "data: data/sample.yaml", "data: ../../etc/passwd")
     assert error_of(path) == (
@@ -73,4 +77,7 @@ def test_empty_body(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(sample.root)
     text = (sample.briefs_dir / "sample.md").read_text(encoding="utf-8")
     path = write(sample, text[: text.index("## Context")])
-    assert error_of(path) == "briefs/sample.md:14: the brief has no body (write the brief below the front matter)"
+    assert (
+        error_of(path)
+        == "briefs/sample.md:14: the brief has no body (write the brief below the front matter)"
+    )

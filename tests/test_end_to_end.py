@@ -56,14 +56,21 @@ def test_arabic_pdf_text_is_arabic(built_sample: Project) -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_docx_has_translated_headings_in_heading_styles_and_language(built_sample: Project, locale: str) -> None:
+def test_docx_has_translated_headings_in_heading_styles_and_language(
+    built_sample: Project, locale: str
+) -> None:
     document = Document(str(output_path(built_sample, "sample", locale, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert document.paragraphs[0].text == TITLES[locale]
     assert document.paragraphs[0].style.name == "Title"
     expected = {"en": "Context", "fr": "Contexte", "ar": "السياق", "zh_Hans": "背景"}[locale]
     assert expected in headings
-    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    lang = (
+        document.styles.element.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault"))
+        .find(qn("w:rPr"))
+        .find(qn("w:lang"))
+    )
     assert lang.get(qn("w:val")) == locale.replace("_", "-")
     assert document.core_properties.language == locale.replace("_", "-")
 
@@ -72,9 +79,13 @@ def test_arabic_docx_is_right_to_left_throughout(built_sample: Project) -> None:
     document = Document(str(output_path(built_sample, "sample", "ar", "docx")))
     body = document.element.body
     paragraphs = list(body.iter(qn("w:p")))
-    assert paragraphs and all(p.find(qn("w:pPr")).find(qn("w:bidi")) is not None for p in paragraphs)
+    assert paragraphs and all(
+        p.find(qn("w:pPr")).find(qn("w:bidi")) is not None for p in paragraphs
+    )
     tables = list(body.iter(qn("w:tbl")))
-    assert tables and all(t.find(qn("w:tblPr")).find(qn("w:bidiVisual")) is not None for t in tables)
+    assert tables and all(
+        t.find(qn("w:tblPr")).find(qn("w:bidiVisual")) is not None for t in tables
+    )
 
 
 def test_latin_docx_is_not_marked_right_to_left(built_sample: Project) -> None:
@@ -83,7 +94,9 @@ def test_latin_docx_is_not_marked_right_to_left(built_sample: Project) -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_figures_are_formatted_per_locale_in_both_formats(built_sample: Project, locale: str) -> None:
+def test_figures_are_formatted_per_locale_in_both_formats(
+    built_sample: Project, locale: str
+) -> None:
     document = Document(str(output_path(built_sample, "sample", locale, "docx")))
     docx_text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
@@ -92,7 +105,10 @@ def test_figures_are_formatted_per_locale_in_both_formats(built_sample: Project,
         assert figure in docx_text, (locale, figure)
     if locale != "ar":
         pdf = squeeze(pdf_text(built_sample, locale))
-        for figure in [*FIGURES[locale], {"fr": "10\u202f000"}.get(locale, "10,000")]:  # 10,000 is in the chart
+        for figure in [
+            *FIGURES[locale],
+            {"fr": "10\u202f000"}.get(locale, "10,000"),
+        ]:  # 10,000 is in the chart
             assert squeeze(figure) in pdf, (locale, figure)
 
 

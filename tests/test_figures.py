@@ -21,7 +21,9 @@ def figure(value, unit: str, style: str = "plain") -> Figure:
         ("zh_Hans", "87%", "3200万", "10,000", "19秒钟"),
     ],
 )
-def test_figures_are_written_as_cldr_says(locale: str, percent: str, compact: str, plain: str, seconds: str) -> None:
+def test_figures_are_written_as_cldr_says(
+    locale: str, percent: str, compact: str, plain: str, seconds: str
+) -> None:
     info = locale_info(locale)
     assert format_figure(figure(87.0, "percent"), info) == percent
     assert format_figure(figure(32_000_000.0, "count", "compact"), info) == compact

@@ -27,7 +27,9 @@ def check(name: str, text: str) -> None:
     if UPDATE:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"{path} is missing: run `make golden`"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file: run `make golden` if intended"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs from its golden file: run `make golden` if intended"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -22,47 +22,67 @@ def failure_messages(project: Project, **request: object) -> list[str]:
     return [str(f.error) for f in report.failures]
 
 
-def test_undefined_figure_names_the_brief_line(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_undefined_figure_names_the_brief_line(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     path = sample.briefs_dir / "sample.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("{{ escalation }}", "{{ escalaton }}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{{ escalation }}", "{{ escalaton }}"),
+        encoding="utf-8",
+    )
     assert failure_messages(sample, locales=("en",)) == [
         "briefs/sample.md:20: undefined figure 'escalaton' (add it under `figures:` in sample.yaml or fix the name)"
     ]
 
 
-def test_template_code_in_the_source_is_refused(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_template_code_in_the_source_is_refused(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     path = sample.briefs_dir / "sample.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("## Context", "## Context {% if x %}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("## Context", "## Context {% if x %}"),
+        encoding="utf-8",
+    )
     assert failure_messages(sample, locales=("en",)) == [
         "briefs/sample.md:15: template syntax that is not a placeholder: 'Context {% if x %}' "
         "(write figures as {{ figure_id }} or {{ figure_id.year }}; other template code is not allowed)"
     ]
 
 
-def test_a_translation_missing_a_placeholder_names_the_po_line(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_translation_missing_a_placeholder_names_the_po_line(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     set_translation(sample, "fr", "Escalation can take {{ escalation }}.", "L’escalade est rapide.")
-    line = read_catalog(po_path(sample.translations_dir, "fr", "sample"))["Escalation can take {{ escalation }}."].lineno
+    line = read_catalog(po_path(sample.translations_dir, "fr", "sample"))[
+        "Escalation can take {{ escalation }}."
+    ].lineno
     assert failure_messages(sample, locales=("fr",)) == [
         f"translations/fr/LC_MESSAGES/sample.po:{line}: placeholder {{{{ escalation }}}} missing from the translation "
         "(copy {{ escalation }} from the msgid into the msgstr)"
     ]
 
 
-def test_a_translation_cannot_run_template_code(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_translation_cannot_run_template_code(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     set_translation(sample, "fr", "Context", "{{ ''.__class__ }}")
     [message] = failure_messages(sample, locales=("fr",))
     assert "template syntax that is not a placeholder: \"{{ ''.__class__ }}\"" in message
 
 
-def test_locale_below_its_threshold_fails_with_the_numbers(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locale_below_its_threshold_fails_with_the_numbers(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     assert failure_messages(sample, locales=("zh_Hans",)) == []  # its policy allows 0 %
     pyproject = sample.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("min_completeness = 0", "min_completeness = 90"))
+    pyproject.write_text(
+        pyproject.read_text().replace("min_completeness = 0", "min_completeness = 90")
+    )
     [message] = failure_messages(sample, locales=("zh_Hans",))
     assert message.startswith("translations/zh_Hans/LC_MESSAGES/sample.po: ")
     assert "% translated (" in message and "the release policy needs 90%" in message
@@ -78,11 +98,18 @@ def test_untranslated_entries_fall_back_to_english(sample: Project) -> None:
 
 
 def test_errors_are_reported_together(tmp_path: Path) -> None:
-    error = ErrorList((BriefkitError("one", path="a.md", line=1), BriefkitError("two", path="b.md", line=2, fix="fix it")))
+    error = ErrorList(
+        (
+            BriefkitError("one", path="a.md", line=1),
+            BriefkitError("two", path="b.md", line=2, fix="fix it"),
+        )
+    )
     assert str(error) == "a.md:1: one\nb.md:2: two (fix it)"
 
 
-def test_a_character_no_pinned_font_covers_names_locale_entry_and_code_point(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_character_no_pinned_font_covers_names_locale_entry_and_code_point(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     set_translation(sample, "fr", "Context", "Contexte \U0001f600")
     line = read_catalog(po_path(sample.translations_dir, "fr", "sample"))["Context"].lineno
@@ -93,10 +120,15 @@ def test_a_character_no_pinned_font_covers_names_locale_entry_and_code_point(sam
     ]
 
 
-def test_the_source_text_is_checked_for_glyphs_too(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_source_text_is_checked_for_glyphs_too(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     path = sample.briefs_dir / "sample.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("## Context", "## Context \U0001f98a"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("## Context", "## Context \U0001f98a"),
+        encoding="utf-8",
+    )
     [message] = failure_messages(sample, locales=("en",))
     assert message.startswith("briefs/sample.md:15: locale en: no pinned font")
     assert "U+1F98A FOX FACE" in message
@@ -105,15 +137,26 @@ def test_the_source_text_is_checked_for_glyphs_too(sample: Project, monkeypatch:
 @pytest.mark.parametrize(
     ("image", "message"),
     [
-        ("![logo](file:///etc/passwd)", "image 'file:///etc/passwd' is not a chart (briefs show only charts drawn "
-         "from the data file: write ![alt](chart:<id> \"caption\"))"),
-        ("![x](https://example.org/x.png)", "image 'https://example.org/x.png' is not a chart (briefs show only "
-         "charts drawn from the data file: write ![alt](chart:<id> \"caption\"))"),
-        ("See ![alt](chart:growth) here.", "a chart must stand alone in its paragraph "
-         "(put the chart image on its own line with blank lines around it)"),
+        (
+            "![logo](file:///etc/passwd)",
+            "image 'file:///etc/passwd' is not a chart (briefs show only charts drawn "
+            'from the data file: write ![alt](chart:<id> "caption"))',
+        ),
+        (
+            "![x](https://example.org/x.png)",
+            "image 'https://example.org/x.png' is not a chart (briefs show only "
+            'charts drawn from the data file: write ![alt](chart:<id> "caption"))',
+        ),
+        (
+            "See ![alt](chart:growth) here.",
+            "a chart must stand alone in its paragraph "
+            "(put the chart image on its own line with blank lines around it)",
+        ),
     ],
 )
-def test_only_standalone_charts_are_allowed_as_images(sample: Project, monkeypatch: pytest.MonkeyPatch, image: str, message: str) -> None:
+def test_only_standalone_charts_are_allowed_as_images(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, image: str, message: str
+) -> None:
     monkeypatch.chdir(sample.root)
     path = sample.briefs_dir / "sample.md"
     path.write_text(path.read_text(encoding="utf-8") + f"\n{image}\n", encoding="utf-8")

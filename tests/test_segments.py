@@ -48,10 +48,10 @@ def test_identity_translation_gives_back_the_source(sample: Project) -> None:
 
 
 def test_translation_keeps_markers_indentation_and_link_targets() -> None:
-    body = "## Heading ##\n\n1. First\n   item\n\n> quoted\n> text\n\n   ![alt](chart:x \"cap\")\n\n| a | b |\n|---|---|\n| c | d |\n"
+    body = '## Heading ##\n\n1. First\n   item\n\n> quoted\n> text\n\n   ![alt](chart:x "cap")\n\n| a | b |\n|---|---|\n| c | d |\n'
     translated = translate_body(body, lambda text, kind: f"<{text}>")
     assert translated == (
-        "## <Heading>\n\n1. <First item>\n\n> <quoted text>\n\n   ![<alt>](chart:x \"<cap>\")\n\n"
+        '## <Heading>\n\n1. <First item>\n\n> <quoted text>\n\n   ![<alt>](chart:x "<cap>")\n\n'
         "| <a> | <b> |\n|---|---|\n| <c> | <d> |\n"
     )
 
