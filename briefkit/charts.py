@@ -17,6 +17,7 @@ from .templating import render_template
 
 SCALE = 3.0  # 216 dpi: sharp in print, small in the file
 
+
 def chart_png(
     brief: LocalisedBrief, chart: LocalisedChart, env: Environment, assets_dir: Path
 ) -> bytes:

@@ -231,7 +231,8 @@ def _check_glyphs(project: Project, lookup: Lookup, code: str) -> None:
         missing = fonts.missing_characters(printed.text, stack)
         if missing:
             raise RenderError(
-                f"locale {code}: no pinned font ({', '.join(stack)}) covers {', '.join(missing)} in “{printed.text[:60]}”",
+                f"locale {code}: no pinned font ({', '.join(stack)}) covers {', '.join(missing)}"
+                f" in “{printed.text[:60]}”",
                 path=lookup.path if printed.translated else project.root / printed.segment.path,
                 line=printed.catalog_line if printed.translated else printed.segment.line,
                 fix="replace the character, or add a font that covers it to templates/fonts.yaml",

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from babel.numbers import format_decimal
 from docx import Document
@@ -178,7 +179,7 @@ def _mark_rtl(document: DocxDocument) -> None:
             ppr.append(OxmlElement("w:bidi"))
 
 
-def _after_style(tblpr: OxmlElement) -> int:
+def _after_style(tblpr: Any) -> int:
     style = tblpr.find(qn("w:tblStyle"))
     return 0 if style is None else list(tblpr).index(style) + 1
 

@@ -44,10 +44,10 @@ def _fetcher_class(weasyprint: Any) -> type:
     """Return a URLFetcher that serves only data: URIs and files under the assets folder."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    class Blocked(_Blocked, FatalURLFetchingError):
+    class Blocked(_Blocked, FatalURLFetchingError):  # type: ignore[misc]
         pass
 
-    class AssetsOnly(URLFetcher):  # type: ignore[misc, valid-type]
+    class AssetsOnly(URLFetcher):  # type: ignore[misc]
         def __init__(self, assets: Path) -> None:
             super().__init__(allowed_protocols=("file", "data"))
             self.assets = assets.resolve()

@@ -25,7 +25,7 @@ from .errors import ConfigError
 from .figures import format_figure
 from .locales import locale_info
 from .localise import check_source
-from .pipeline import source_segments
+from .pipeline import Failure, source_segments
 from .project import Project
 
 
@@ -54,7 +54,7 @@ def templates(project: Project) -> dict[str, Catalog]:
     english = locale_info(project.source_locale)
     for path in project.brief_paths():
         brief = load_brief(path)
-        failures: list = []
+        failures: list[Failure] = []
         segments = source_segments(project, brief, failures)
         if segments is None:
             raise failures[0].error

@@ -51,7 +51,7 @@ def _value(
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_value(item, (*key, i), lines, first, path) for i, item in enumerate(node.value)]
-    return _CONSTRUCTOR.construct_object(node)  # type: ignore[no-untyped-call]
+    return _CONSTRUCTOR.construct_object(node)
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
