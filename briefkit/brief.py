@@ -12,6 +12,7 @@ from .errors import BriefError
 from .figures import Dataset, load_dataset
 from .yamlsource import Lines, load_yaml
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BRIEF_BYTES = 1_000_000
 REQUIRED = ("title", "date", "publisher", "data", "key_messages")
@@ -103,7 +104,16 @@ def _read_text(path: Path) -> str:
         raise BriefError(
             "not valid UTF-8", path=path, line=line, fix="save the file as UTF-8"
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = re.sub(r"\r\n?", "\n", text.removeprefix("\ufeff"))
+    control = _CONTROL.search(text)
+    if control:
+        raise BriefError(
+            f"control character U+{ord(control.group()):04X} in the text",
+            path=path,
+            line=text.count("\n", 0, control.start()) + 1,
+            fix="delete it; a brief holds only printable text, tabs and line breaks",
+        )
+    return text
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:

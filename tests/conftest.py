@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the checkout under test, even from another worktree
@@ -14,6 +15,14 @@ sys.path.insert(0, str(ROOT))  # the checkout under test, even from another work
 from briefkit.project import Project, load_project  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "sample"
+
+settings.register_profile(
+    "default", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("default")
 
 
 def copy_sample(destination: Path) -> Path:

@@ -81,3 +81,20 @@ def test_empty_body(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
         error_of(path)
         == "briefs/sample.md:14: the brief has no body (write the brief below the front matter)"
     )
+
+
+def test_old_mac_and_windows_line_endings_are_normalised(sample: Project) -> None:
+    text = (sample.briefs_dir / "sample.md").read_text(encoding="utf-8")
+    path = write(sample, text.replace("\n", "\r"), "cr.md")
+    assert load_brief(path).body == load_brief(sample.briefs_dir / "sample.md").body
+
+
+def test_control_characters_are_refused_with_their_line(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "## Context", "## Con\x00text")
+    assert error_of(path) == (
+        "briefs/sample.md:15: control character U+0000 in the text "
+        "(delete it; a brief holds only printable text, tabs and line breaks)"
+    )

@@ -50,16 +50,24 @@ def test_no_number_is_typed_into_the_text(brief: Brief) -> None:
     """Numbers go through placeholders, so each is sourced and formatted per language; years may be written."""
     failures: list[Failure] = []
     for segment in source_segments(PROJECT, brief, failures) or []:
-        words = re.sub(r"\]\([^)]*\)", "]", PLACEHOLDER.sub("", segment.msgid))  # link targets are not figures
+        words = re.sub(
+            r"\]\([^)]*\)", "]", PLACEHOLDER.sub("", segment.msgid)
+        )  # link targets are not figures
         for number in re.findall(r"\d+(?:[,.]\d+)*", words):
-            assert YEAR.match(number), f"{segment.path}:{segment.line}: {number!r} is not a placeholder"
+            assert YEAR.match(number), (
+                f"{segment.path}:{segment.line}: {number!r} is not a placeholder"
+            )
 
 
 def test_every_figure_value_appears_in_the_source_text() -> None:
-    assert PRESS_RELEASE.exists(), f"{PRESS_RELEASE} is missing: the source of the figures must sit beside the repo"
+    assert PRESS_RELEASE.exists(), (
+        f"{PRESS_RELEASE} is missing: the source of the figures must sit beside the repo"
+    )
     text = PRESS_RELEASE.read_text(encoding="utf-8").replace("‑", "-")
     english = locale_info("en")
     for brief in BRIEFS:
         for figure_id in used_figures(brief):
             written = format_figure(brief.data.figures[figure_id], english).replace("–", "-")
-            assert re.search(rf"(?<![\d,.]){re.escape(written)}(?![\d,])", text), f"{figure_id}: {written!r} is not in the source"
+            assert re.search(rf"(?<![\d,.]){re.escape(written)}(?![\d,])", text), (
+                f"{figure_id}: {written!r} is not in the source"
+            )
