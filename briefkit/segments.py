@@ -178,7 +178,7 @@ def _inline_block(
     lead = token.content.split("\n")[0].rstrip()
     image = IMAGE.match(text)
     if image and kind != "heading":
-        texts = (image["alt"], image["title"] or "")
+        texts = (fold(image["alt"]), fold(image["title"] or ""))
         return _Block(
             first, last, "image", texts, ("image alt", "caption"), section, lead, image["src"]
         )
