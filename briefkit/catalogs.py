@@ -19,6 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .errors import CatalogError
+from .po_syntax import check_po_syntax
 from .segments import Segment
 from .writing import write_atomic
 
@@ -101,7 +102,7 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
             "catalog not found", path=path, fix="run `python build.py extract` then `update`"
         ) from None
     try:
-        raw.decode("utf-8")
+        check_po_syntax(raw.decode("utf-8"), path)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CatalogError(

@@ -71,10 +71,16 @@ def close_matches(code: str) -> list[str]:
     """Return known locale codes that look like the given one."""
     known = localedata.locale_identifiers()
     lowered = {k.lower(): k for k in known}
-    matches = difflib.get_close_matches(
-        code.lower().replace("-", "_"), list(lowered), n=4, cutoff=0.6
+    wanted = code.lower().replace("-", "_")
+    language = wanted.split("_")[0]
+    # A different spelling of a known code first (zh_hans), then the bare language (fr for fr_XX),
+    # then look-alikes.
+    same = sorted(
+        (k for k in lowered if k.split("_")[0] == language), key=lambda k: (k != language, k)
     )
-    return [lowered[m] for m in matches]
+    close = difflib.get_close_matches(wanted, list(lowered), n=4, cutoff=0.6)
+    exact = [wanted] if wanted in lowered else []
+    return [lowered[m] for m in dict.fromkeys([*exact, *same[:1], *close, *same])][:4]
 
 
 def _suggest(code: str) -> str:

@@ -116,7 +116,10 @@ class Lookup:
         self.fuzzy += 1 if message is not None and message.fuzzy else 0
         self.translated += 1
         line = message.lineno if message is not None else None
+        before = len(self.errors)
         self._check(segment, text, line)
+        if len(self.errors) > before:
+            return segment.msgid  # refused: reported after the pass, never substituted
         self.printed.append(Printed(segment, text, line))
         return text
 

@@ -185,10 +185,18 @@ def render_artifact(
     """Render one format of one edition and write it into dist/."""
     brief = edition.brief
     path = output_path(project, brief.slug, brief.locale.code, fmt)
+    what = f"{brief.slug} {brief.locale.code} {fmt}"
     try:
         data = render_bytes(project, edition, fmt)
     except BriefkitError as exc:
-        failures.append(Failure(f"{brief.slug} {brief.locale.code} {fmt}", exc))
+        failures.append(Failure(what, exc))
+        return None
+    except Exception as exc:  # a renderer bug or resource failure must not stop the other artifacts
+        crash = RenderError(
+            f"{what}: the renderer crashed: {type(exc).__name__}: {exc}",
+            fix="report it with the brief and locale",
+        )
+        failures.append(Failure(what, crash))
         return None
     write_atomic(path, data)
     return Artifact(brief.slug, brief.locale.code, fmt, path, len(data))

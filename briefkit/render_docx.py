@@ -41,7 +41,7 @@ def render_docx(
     """Return the DOCX of a localised brief."""
     markdown = docx_markdown(brief, env, project)
     markdown, alts = _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
-    raw = _pandoc(markdown, brief, project.templates_dir / "docx" / "reference.docx", where)
+    raw = _pandoc(markdown, brief, project.templates_dir / "docx", where)
     document = Document(io.BytesIO(raw))
     _describe_images(document, alts)
     _set_language(document, brief)
@@ -100,7 +100,7 @@ def _describe_images(document: DocxDocument, alts: list[str]) -> None:
         picture.set("descr", alt)
 
 
-def _pandoc(markdown: str, brief: LocalisedBrief, reference: Path, where: str) -> bytes:
+def _pandoc(markdown: str, brief: LocalisedBrief, docx_templates: Path, where: str) -> bytes:
     import pypandoc
 
     from .errors import RenderError
@@ -115,7 +115,8 @@ def _pandoc(markdown: str, brief: LocalisedBrief, reference: Path, where: str) -
             "docx",
             "--sandbox",
             "--fail-if-warnings",
-            f"--reference-doc={reference}",
+            f"--reference-doc={docx_templates / 'reference.docx'}",
+            f"--lua-filter={docx_templates / 'raw-html-as-text.lua'}",
             f"--output={output}",
             "--metadata",
             f"title={_plain(brief.title)}",

@@ -221,13 +221,12 @@ def _rebuild(lines: list[str], block: _Block, new: tuple[str, ...]) -> str:
 
 def _prefix(first_line: str, block: _Block) -> str:
     """Return what precedes the text on the block's first line (markers, indentation)."""
-    if block.kinds[0] == "heading":
-        marker = re.match(r"^\s*#{1,6}(?:[ \t]+|$)", first_line)
-        return marker.group(0) if marker else ""
     stripped = first_line.rstrip()
     if stripped.endswith(block.lead):
         return stripped[: len(stripped) - len(block.lead)]
-    return first_line[: max(first_line.find(block.lead), 0)]
+    return first_line[
+        : max(first_line.find(block.lead), 0)
+    ]  # e.g. a heading's closing #s follow the text
 
 
 def _escape(text: str, char: str) -> str:

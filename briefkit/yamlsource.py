@@ -29,12 +29,26 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, Lines]:
     if node is None:
         return None, {}
     lines: Lines = {}
-    return _value(node, (), lines, first_line, path), lines
+    return _value(node, (), lines, first_line, path, set()), lines
 
 
 def _value(
-    node: yaml.Node, key: tuple[str | int, ...], lines: Lines, first: int, path: Path
+    node: yaml.Node,
+    key: tuple[str | int, ...],
+    lines: Lines,
+    first: int,
+    path: Path,
+    seen: set[int],
 ) -> Any:
+    if id(node) in seen and not isinstance(node, yaml.ScalarNode):
+        # An alias repeats a node; nested aliases grow exponentially (the "billion laughs").
+        raise BriefError(
+            "YAML aliases (*name) are not allowed",
+            path=path,
+            line=first + node.start_mark.line,
+            fix="write the value out in full",
+        )
+    seen.add(id(node))
     lines[key] = first + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
@@ -47,10 +61,12 @@ def _value(
                     line=first + key_node.start_mark.line,
                     fix="keep one of the two",
                 )
-            result[name] = _value(value_node, (*key, name), lines, first, path)
+            result[name] = _value(value_node, (*key, name), lines, first, path, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_value(item, (*key, i), lines, first, path) for i, item in enumerate(node.value)]
+        return [
+            _value(item, (*key, i), lines, first, path, seen) for i, item in enumerate(node.value)
+        ]
     return _CONSTRUCTOR.construct_object(node)
 
 

@@ -1,0 +1,460 @@
+"""Hostile and broken input: each case asserts the exact behaviour (an error naming file, line and fix,
+or output checked for the absence of leaked content and embedded files)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from docx import Document
+
+from briefkit.brief import load_brief
+from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.cli import main
+from briefkit.errors import BriefkitError, RenderError
+from briefkit.figures import load_dataset
+from briefkit.pipeline import Request, build, output_path
+from briefkit.project import Project, load_project
+from briefkit.render_pdf import render_pdf
+
+SECRET = "briefkit-secret-canary"
+BLOCKED_FIX = "only files under templates/ and data: URIs may be loaded"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.txt"
+    path.write_text(SECRET, encoding="utf-8")
+    return path
+
+
+def assets(project: Project) -> Path:
+    return project.templates_dir / "pdf"
+
+
+def page(body: str, head: str = "") -> str:
+    return f'<!DOCTYPE html><html lang="en"><head><title>t</title>{head}</head><body>{body}</body></html>'
+
+
+# --- WeasyPrint may load only files under templates/ and data: URIs -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "url"),
+    [
+        (page('<img src="{secret}" alt="x">'), "{secret}"),
+        (page("x", '<style>@import url("{secret}");</style>'), "{secret}"),
+        (page('<a rel="attachment" href="{secret}">x</a>'), "{secret}"),
+        (page("x", '<link rel="attachment" href="{secret}">'), "{secret}"),
+        (page("x", '<link rel="stylesheet" href="{secret}">'), "{secret}"),
+        (page('<object data="{secret}"></object>'), "{secret}"),
+        (
+            page(
+                "x",
+                "<style>@font-face{{font-family:X;src:url({secret})}} body{{font-family:X}}</style>",
+            ),
+            "{secret}",
+        ),
+        (page('<img src="http://127.0.0.1:9/x.png" alt="x">'), "http://127.0.0.1:9/x.png"),
+    ],
+    ids=[
+        "img",
+        "css-import",
+        "a-attachment",
+        "link-attachment",
+        "stylesheet",
+        "object",
+        "font-face",
+        "http",
+    ],
+)
+def test_weasyprint_loads_nothing_outside_templates(
+    sample: Project, secret: Path, html: str, url: str
+) -> None:
+    uri = secret.as_uri()
+    with pytest.raises(RenderError) as caught:
+        render_pdf(html.format(secret=uri), assets(sample), "hostile")
+    assert (
+        str(caught.value) == f"hostile: blocked a load of {url.format(secret=uri)} ({BLOCKED_FIX})"
+    )
+
+
+def test_a_relative_path_cannot_climb_out_of_templates(sample: Project) -> None:
+    with pytest.raises(RenderError) as caught:
+        render_pdf(page('<img src="../../pyproject.toml" alt="x">'), assets(sample), "hostile")
+    assert str(caught.value) == (
+        f"hostile: blocked a load of {(sample.root / 'pyproject.toml').as_uri()} ({BLOCKED_FIX})"
+    )
+
+
+def test_data_uris_and_template_files_load(sample: Project) -> None:
+    pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    pdf = render_pdf(
+        page(f'<img src="{pixel}" alt="a pixel">', '<link rel="stylesheet" href="brief.css">'),
+        assets(sample),
+        "ok",
+    )
+    assert pdf.startswith(b"%PDF")
+
+
+# --- Raw HTML in a brief or a translation is text, never markup -------------------------------------------------
+
+
+def embedded_files(path: Path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        names = pdf.Root.get("/Names", {})
+        tree = names.get("/EmbeddedFiles") if names else None
+        return [] if tree is None else [str(n) for n in tree.get("/Names", [])[::2]]
+
+
+def pdf_bytes_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+HOSTILE_HTML = [
+    '<img src="{secret}" alt="x">',
+    '<iframe src="{secret}"></iframe>',
+    '<a rel="attachment" href="{secret}">attached</a>',
+    '<object data="{secret}"></object>',
+    '<link rel="stylesheet" href="{secret}">',
+]
+
+
+@pytest.mark.parametrize(
+    "snippet", HOSTILE_HTML, ids=["img", "iframe", "attachment", "object", "link"]
+)
+def test_raw_html_in_a_brief_is_shown_as_text_and_loads_nothing(
+    sample: Project, secret: Path, snippet: str
+) -> None:
+    html = snippet.format(secret=secret.as_uri())
+    path = sample.briefs_dir / "sample.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{html}\n", encoding="utf-8")
+    report = build(sample, Request(locales=("en",)))
+    assert report.ok, [str(f.error) for f in report.failures]
+    pdf = output_path(sample, "sample", "en", "pdf")
+    assert embedded_files(pdf) == []
+    assert SECRET not in pdf_bytes_text(pdf)
+    assert html.split(" ")[0] in pdf_bytes_text(pdf)  # the tag is printed as text
+    docx = output_path(sample, "sample", "en", "docx")
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert html.split(" ")[0] in text and SECRET not in text
+    assert SECRET.encode() not in docx.read_bytes()
+
+
+def set_translation(project: Project, msgid: str, msgstr: str, locale: str = "fr") -> None:
+    path = po_path(project.translations_dir, locale, "sample")
+    catalog = read_catalog(path, locale)
+    catalog[msgid].string = msgstr
+    write_catalog(path, catalog)
+
+
+def test_raw_html_in_a_translation_is_shown_as_text(sample: Project, secret: Path) -> None:
+    set_translation(sample, "Context", f'Contexte <iframe src="{secret.as_uri()}"></iframe>')
+    report = build(sample, Request(locales=("fr",)))
+    assert report.ok, [str(f.error) for f in report.failures]
+    pdf = output_path(sample, "sample", "fr", "pdf")
+    assert "<iframe" in pdf_bytes_text(pdf) and SECRET not in pdf_bytes_text(pdf)
+    assert embedded_files(pdf) == []
+
+
+def test_an_image_added_by_a_translation_embeds_nothing(sample: Project, secret: Path) -> None:
+    set_translation(sample, "Context", f"Contexte ![x]({secret})")
+    report = build(sample, Request(locales=("fr",)))
+    pdf = output_path(sample, "sample", "fr", "pdf")
+    assert SECRET not in pdf_bytes_text(pdf) and embedded_files(pdf) == []
+    docx = output_path(sample, "sample", "fr", "docx")
+    assert not docx.exists() or SECRET.encode() not in docx.read_bytes()
+    assert not report.ok  # pandoc's sandbox refuses the file, and its warning fails the artifact
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "problem"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "template syntax that is not a placeholder"),
+        ("{% for x in range(10**9) %}x{% endfor %}", "template syntax that is not a placeholder"),
+        ("{# comment #}", "template syntax that is not a placeholder"),
+        ("{{ config }}", "placeholder {{ config }} is not in the source text"),
+    ],
+    ids=["dunder", "loop", "comment", "config"],
+)
+def test_a_translation_cannot_run_template_code(
+    sample: Project, msgstr: str, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    set_translation(sample, "Context", msgstr)
+    report = build(sample, Request(locales=("fr",), formats=()))
+    [failure] = report.failures
+    line = read_catalog(po(sample), "fr")["Context"].lineno
+    assert str(failure.error).startswith(f"translations/fr/LC_MESSAGES/sample.po:{line}: {problem}")
+
+
+# --- Names cannot escape their folders -------------------------------------------------------------------------
+
+
+def run(project: Project, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["--root", str(project.root), *args])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "/etc/passwd", "Über", "a b", "..", "sample.md"]
+)
+def test_a_brief_name_cannot_escape_briefs(
+    sample: Project, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run(sample, "--brief", name, "--lang", "en", capsys=capsys)
+    assert code == 1
+    assert "is not a slug" in err or "brief not found" in err
+    assert not any(sample.dist_dir.rglob("*.pdf")) if sample.dist_dir.exists() else True
+
+
+def test_an_unconfigured_locale_is_refused(
+    sample: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run(sample, "--lang", "../../x", capsys=capsys)
+    assert code == 2
+    assert (
+        "error: locale '../../x' is not configured in pyproject.toml [tool.briefkit] locales" in err
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "fr/../..",
+            "pyproject.toml: malformed locale code 'fr/../..' (use a gettext code such as fr, pt_BR or zh_Hans)",
+        ),
+        ("xx", "pyproject.toml: unknown locale 'xx' (CLDR has no such locale)"),
+        (
+            "fr_XX",
+            "pyproject.toml: unknown locale 'fr_XX' (CLDR has no such locale; did you mean fr, fr_YT, fr_WF, fr_VU?)",
+        ),
+        (
+            "zh_hans",
+            "pyproject.toml: malformed locale code 'zh_hans' (use a gettext code such as fr, pt_BR or zh_Hans; did you mean zh_Hans, zh, zh_Hant, zh_Hans_SG?)",
+        ),
+    ],
+)
+def test_malformed_or_unknown_locales_in_the_config_are_refused(
+    sample_root: Path, code: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample_root)
+    pyproject = sample_root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"zh_Hans"]', f'"zh_Hans", "{code}"]'))
+    with pytest.raises(BriefkitError) as caught:
+        load_project(sample_root)
+    assert str(caught.value) == message
+
+
+# --- Broken files give file:line: what (fix), no traceback, in bounded time -------------------------------------
+
+
+def po(project: Project) -> Path:
+    return po_path(project.translations_dir, "fr", "sample")
+
+
+def broken_po(sample: Project, old: str, new: str) -> tuple[str, int]:
+    """Apply a translator's mistake to the French catalog; return the error and the line of the change."""
+    text = po(sample).read_text(encoding="utf-8")
+    assert old in text
+    po(sample).write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    with pytest.raises(BriefkitError) as caught:
+        read_catalog(po(sample), "fr")
+    return str(caught.value), line
+
+
+QUOTE_FIX = (
+    '(quote every string ("…", with \\" for a quotation mark inside) and start entries with msgid)'
+)
+
+
+def test_an_unterminated_string(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    error, line = broken_po(sample, 'msgstr "Contexte"', 'msgstr "Contexte')
+    assert (
+        error
+        == f"translations/fr/LC_MESSAGES/sample.po:{line}: not .po syntax: 'msgstr \"Contexte' {QUOTE_FIX}"
+    )
+
+
+def test_an_unescaped_quotation_mark(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    error, line = broken_po(sample, 'msgstr "Contexte"', 'msgstr "Le "contexte""')
+    assert (
+        error
+        == f'translations/fr/LC_MESSAGES/sample.po:{line}: not .po syntax: \'msgstr "Le "contexte""\' {QUOTE_FIX}'
+    )
+
+
+def test_a_duplicate_entry(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    text = po(sample).read_text(encoding="utf-8")
+    first = text[: text.index('msgid "Context"')].count("\n") + 1
+    error, _ = broken_po(
+        sample, 'msgstr "Contexte"\n', 'msgstr "Contexte"\n\nmsgid "Context"\nmsgstr "Cadre"\n'
+    )
+    assert error == (
+        f'translations/fr/LC_MESSAGES/sample.po:{first + 3}: duplicate entry for msgid "Context" '
+        f"(first at line {first}) (keep one entry for each msgid (and msgctxt))"
+    )
+
+
+def test_a_wrong_header_charset(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    error, _ = broken_po(sample, "charset=utf-8", "charset=ISO-8859-1")
+    assert error == (
+        "translations/fr/LC_MESSAGES/sample.po:3: the header declares charset=ISO-8859-1 "
+        '(catalogs are UTF-8: set "Content-Type: text/plain; charset=UTF-8\\n" and save as UTF-8)'
+    )
+
+
+def test_a_wrong_plural_count(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    error, line = broken_po(
+        sample,
+        'msgid "Context"\nmsgstr "Contexte"',
+        'msgid "Context"\nmsgid_plural "Contexts"\nmsgstr[0] "Contexte"',
+    )
+    assert error == (
+        f"translations/fr/LC_MESSAGES/sample.po:{line}: plural entry has 1 forms; the header's Plural-Forms "
+        "says nplurals=2 (give msgstr[0] to msgstr[1])"
+    )
+
+
+def test_po_with_invalid_utf8_names_the_line(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    data = po(sample).read_bytes().replace(b"Contexte", b"Contexte \xff")
+    po(sample).write_bytes(data)
+    line = data[: data.index(b"\xff")].count(b"\n") + 1
+    with pytest.raises(BriefkitError) as caught:
+        read_catalog(po(sample), "fr")
+    assert (
+        str(caught.value)
+        == f"translations/fr/LC_MESSAGES/sample.po:{line}: not valid UTF-8 (save the file as UTF-8)"
+    )
+
+
+def test_missing_data_file(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    (sample.briefs_dir / "data" / "sample.yaml").unlink()
+    with pytest.raises(BriefkitError) as caught:
+        load_brief(sample.briefs_dir / "sample.md")
+    assert (
+        str(caught.value)
+        == "briefs/data/sample.yaml: data file not found (create it or fix the brief's `data:`)"
+    )
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    path = sample.briefs_dir / "data" / "sample.yaml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(BriefkitError) as caught:
+        load_dataset(path)
+    assert time.monotonic() - started < 5  # a generous bound: the bomb would take hours
+    assert (
+        str(caught.value)
+        == "briefs/data/sample.yaml:1: YAML aliases (*name) are not allowed (write the value out in full)"
+    )
+
+
+def test_a_50_megabyte_brief_is_refused_without_reading_it_as_text(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    path = sample.briefs_dir / "huge.md"
+    path.write_bytes(b"---\ntitle: x\n---\n" + b"word " * 10_000_000)
+    with pytest.raises(BriefkitError) as caught:
+        load_brief(path)
+    assert str(caught.value) == (
+        "briefs/huge.md:1: brief is 50,000,017 bytes, over the 1,000,000-byte limit "
+        "(a policy brief is a few pages; split it into several briefs)"
+    )
+
+
+@pytest.mark.parametrize("marker", ["> ", "- ", "1. "])
+def test_deeply_nested_quotes_and_lists_build(sample: Project, marker: str) -> None:
+    path = sample.briefs_dir / "sample.md"
+    nested = "".join(marker * depth + "level\n" for depth in (1, 50, 500))
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + nested, encoding="utf-8")
+    report = build(sample, Request(locales=("en",), formats=("pdf",)))
+    assert report.ok, [str(f.error) for f in report.failures]
+
+
+def test_invalid_utf8_brief(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    path = sample.briefs_dir / "sample.md"
+    path.write_bytes(path.read_bytes().replace(b"## Context", b"## Cont\xc3ext"))
+    with pytest.raises(BriefkitError) as caught:
+        load_brief(path)
+    assert str(caught.value) == "briefs/sample.md:15: not valid UTF-8 (save the file as UTF-8)"
+
+
+# --- Renderer warnings and faults ------------------------------------------------------------------------------
+
+
+def test_a_renderer_warning_fails_the_artifact(sample: Project) -> None:
+    css = sample.templates_dir / "pdf" / "brief.css"
+    css.write_text(css.read_text() + "\np { colour: red; }\n")
+    report = build(sample, Request(locales=("en",), formats=("pdf",)))
+    [failure] = report.failures
+    assert str(failure.error).startswith(
+        "sample en pdf: WeasyPrint warned: Ignored `colour: red` at "
+    )
+    assert not output_path(sample, "sample", "en", "pdf").exists()
+
+
+def test_a_renderer_crash_fails_one_artifact_and_the_others_build(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefkit.render_pdf as module
+
+    real = module.render_pdf
+
+    def crash_on_arabic(html: str, assets_dir: Path, where: str) -> bytes:
+        if where.startswith("sample ar"):
+            raise MemoryError("simulated crash")
+        return real(html, assets_dir, where)
+
+    monkeypatch.setattr(module, "render_pdf", crash_on_arabic)
+    report = build(sample, Request(locales=("en", "ar"), formats=("pdf",)))
+    assert [str(f.error) for f in report.failures] == [
+        "sample ar pdf: the renderer crashed: MemoryError: simulated crash (report it with the brief and locale)"
+    ]
+    assert [a.locale for a in report.artifacts] == ["en"]
+
+
+def test_an_existing_artifact_survives_a_failed_rebuild(sample: Project) -> None:
+    build(sample, Request(locales=("en",), formats=("pdf",)))
+    path = output_path(sample, "sample", "en", "pdf")
+    before = path.read_bytes()
+    css = sample.templates_dir / "pdf" / "brief.css"
+    css.write_text(css.read_text() + "\np { colour: red; }\n")
+    assert not build(sample, Request(locales=("en",), formats=("pdf",))).ok
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_docx_charts_come_from_data_uris_only(sample: Project) -> None:
+    """pandoc runs with --sandbox: the DOCX holds the chart picture and nothing read from disk."""
+    build(sample, Request(locales=("en",), formats=("docx",)))
+    document = Document(str(output_path(sample, "sample", "en", "docx")))
+    media = [
+        str(part.partname)
+        for part in document.part.package.iter_parts()
+        if "/media/" in str(part.partname)
+    ]
+    assert len(media) == 1 and media[0].endswith(".png")
