@@ -33,6 +33,7 @@ def render_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> 
         page_x_of_y=lambda text: Markup(page_counter_content(text)),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
+        in_source=lambda text: Markup(in_language(text, source, brief.locale)),
     )
 
 
@@ -48,6 +49,13 @@ def page_counter_content(translated: str) -> str:
         elif part:
             css.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
     return " ".join(css) or '""'
+
+
+def in_language(text: str, of: LocaleInfo, within: LocaleInfo) -> str:
+    """Return text left in another language as an isolated run marked with that language."""
+    if of.code == within.code:
+        return escape(text)
+    return f'<bdi lang="{of.bcp47}">{escape(text)}</bdi>'
 
 
 def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
+from .pdf_structure import hook_weasyprint_tagging, repair_structure
 
 PDF_VARIANT = "pdf/ua-1"
 # Renderer messages judged harmless, each with the reason. Anything else fails the artifact.
@@ -20,6 +21,7 @@ def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
     """Return the PDF of an HTML document whose relative URLs resolve in assets_dir."""
     import weasyprint  # imported here: a build with nothing to render never loads it
 
+    hook_weasyprint_tagging()
     fetcher = _fetcher_class(weasyprint)(assets_dir)
     with _captured_warnings() as warnings:
         try:
@@ -31,7 +33,7 @@ def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
             raise RenderError(f"{where}: blocked a load of {exc.url}", fix=exc.fix) from None
     _fail_on_warnings(warnings, where)
     assert isinstance(pdf, bytes)
-    return pdf
+    return repair_structure(pdf)
 
 
 class _Blocked(BaseException):
