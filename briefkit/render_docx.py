@@ -31,6 +31,19 @@ from .render_html import language_name
 from .templating import Gettext, render_template
 
 TEMPLATE = "docx/brief.md.j2"
+KEY_MESSAGES = "key-messages"  # the template's div: pandoc writes it as a bookmark around the box
+# What follows w:bidi in a paragraph's and a section's properties (ECMA-376, CT_PPrBase and
+# CT_SectPr): Word refuses elements out of schema order.
+PPR_AFTER_BIDI = tuple(
+    f"w:{tag}"
+    for tag in "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents"
+    " suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle"
+    " rPr sectPr pPrChange".split()
+)
+SECTPR_AFTER_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+BORDER_ORDER = ("top", "left", "bottom", "right", "between", "bar")
+LOGICAL_ALIGNMENT = {"left": "start", "right": "end"}
+BOX_STYLES = {"heading": "Key Messages Heading", "item": "Key Messages"}
 READER = "commonmark+pipe_tables+fenced_divs+implicit_figures-raw_html"
 TIMEOUT = 120
 
@@ -44,6 +57,8 @@ def render_docx(
     raw = _pandoc(markdown, brief, project.templates_dir / "docx", where)
     document = Document(io.BytesIO(raw))
     _describe_images(document, alts)
+    _key_messages_box(document)
+    _full_width_tables(document)
     _set_language(document, brief)
     if brief.locale.is_rtl:
         _mark_rtl(document)
@@ -80,7 +95,11 @@ def _embed_charts(
     def picture(match: re.Match[str]) -> str:
         alts.append(_plain(match["alt"]))
         caption = match["title"] or match["alt"]
-        return f"{match['lead']}![{caption}](data:image/png;base64,{pictures[match['src'][6:]]})"
+        image = f"{match['lead']}![{caption}](data:image/png;base64,{pictures[match['src'][6:]]})"
+        if match["lead"].strip():
+            return image
+        # As in the PDF, the alt text is also printed under the chart for every reader.
+        return f'{image}\n\n::: {{custom-style="Chart Description"}}\n{match["alt"]}\n:::'
 
     return _CHART_LINE.sub(picture, markdown), alts
 
@@ -98,6 +117,38 @@ def _describe_images(document: DocxDocument, alts: list[str]) -> None:
     pictures = list(document.element.body.iter(qn("wp:docPr")))
     for picture, alt in zip(pictures, alts, strict=False):
         picture.set("descr", alt)
+
+
+def _key_messages_box(document: DocxDocument) -> None:
+    """Give the key messages' heading and items the box styles (pandoc gives list items its own)."""
+    from docx.text.paragraph import Paragraph
+
+    for element in _bookmarked(document.element.body, KEY_MESSAGES):
+        paragraph = Paragraph(element, document._body)
+        heading = paragraph.style is not None and paragraph.style.name.startswith("Heading")
+        paragraph.style = document.styles[BOX_STYLES["heading" if heading else "item"]]
+
+
+def _full_width_tables(document: DocxDocument) -> None:
+    """Stretch every table across the text width, as in the PDF (pandoc sizes them for Letter)."""
+    for table in document.element.body.iter(qn("w:tbl")):
+        width = table.find(qn("w:tblPr")).find(qn("w:tblW"))
+        if width is not None:
+            width.set(qn("w:type"), "pct")
+            width.set(qn("w:w"), "5000")
+
+
+def _bookmarked(body: Any, name: str) -> list[Any]:
+    """Return the paragraphs between the start and end of a top-level bookmark."""
+    inside, found, mark = False, [], None
+    for child in body.iterchildren():
+        if child.tag == qn("w:bookmarkStart") and child.get(qn("w:name")) == name:
+            inside, mark = True, child.get(qn("w:id"))
+        elif child.tag == qn("w:bookmarkEnd") and inside and child.get(qn("w:id")) == mark:
+            break
+        elif inside and child.tag == qn("w:p"):
+            found.append(child)
+    return found
 
 
 def _pandoc(markdown: str, brief: LocalisedBrief, docx_templates: Path, where: str) -> bytes:
@@ -160,24 +211,48 @@ def _set_language(document: DocxDocument, brief: LocalisedBrief) -> None:
 
 
 def _mark_rtl(document: DocxDocument) -> None:
-    """Make every paragraph and table right to left (pandoc leaves the title and tables out)."""
+    """Make every section, paragraph and table right to left (pandoc leaves the title and tables out)."""
     body = document.element.body
     for paragraph in body.iter(qn("w:p")):
         ppr = paragraph.get_or_add_pPr()
-        if ppr.find(qn("w:bidi")) is None:
-            ppr.append(OxmlElement("w:bidi"))
+        _add_bidi(ppr)
+        _align_start(ppr)
     for table in body.iter(qn("w:tbl")):
         tblpr = table.find(qn("w:tblPr"))
         if tblpr.find(qn("w:bidiVisual")) is None:
             tblpr.insert(_after_style(tblpr), OxmlElement("w:bidiVisual"))
+    for section in body.iter(qn("w:sectPr")):
+        if section.find(qn("w:bidi")) is None:  # page furniture and columns run right to left
+            section.insert_element_before(OxmlElement("w:bidi"), *SECTPR_AFTER_BIDI)
     for style in document.styles.element.iter(qn("w:style")):
         ppr = style.find(qn("w:pPr"))
-        if (
-            style.get(qn("w:type")) == "paragraph"
-            and ppr is not None
-            and ppr.find(qn("w:bidi")) is None
-        ):
-            ppr.append(OxmlElement("w:bidi"))
+        if style.get(qn("w:type")) == "paragraph" and ppr is not None:
+            _add_bidi(ppr)
+            _mirror_borders(ppr)
+
+
+def _add_bidi(ppr: Any) -> None:
+    """Mark a paragraph's properties right to left, at the place the schema gives w:bidi."""
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(OxmlElement("w:bidi"), *PPR_AFTER_BIDI)
+
+
+def _mirror_borders(ppr: Any) -> None:
+    """Move a style's side border (notice, key messages) to the right: borders are physical."""
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        return
+    for side in borders:
+        if side.tag in (qn("w:left"), qn("w:right")):
+            side.tag = qn("w:right") if side.tag == qn("w:left") else qn("w:left")
+    borders[:] = sorted(borders, key=lambda side: BORDER_ORDER.index(side.tag.split("}")[1]))
+
+
+def _align_start(ppr: Any) -> None:
+    """Turn pandoc's physical alignment of table cells into logical: left is start, right is end."""
+    jc = ppr.find(qn("w:jc"))
+    if jc is not None and jc.get(qn("w:val")) in LOGICAL_ALIGNMENT:
+        jc.set(qn("w:val"), LOGICAL_ALIGNMENT[jc.get(qn("w:val"))])
 
 
 def _after_style(tblpr: Any) -> int:
@@ -192,7 +267,7 @@ def _footer(document: DocxDocument, brief: LocalisedBrief, gettext: Gettext) -> 
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     if brief.locale.is_rtl:
-        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        _add_bidi(paragraph._p.get_or_add_pPr())
     paragraph.add_run(f"{brief.publisher} · ")
     for part in re.split(r"(%\((?:page|pages)\)s)", text):
         if part in ("%(page)s", "%(pages)s"):

@@ -22,6 +22,13 @@ from docx.shared import Mm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "templates" / "docx" / "reference.docx"
 INK, ACCENT, MUTED, NOTICE = "1D2630", "0B5C7A", "4A5A6A", "8A4B00"
+# Paragraph properties must come in schema order (ECMA-376 CT_PPrBase) or Word rejects the file.
+PPR_AFTER_SHD = tuple(
+    f"w:{tag}"
+    for tag in "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
+    " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents"
+    " suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId rPr".split()
+)
 LATIN, CJK, ARABIC = "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"
 
 
@@ -49,7 +56,13 @@ def main() -> int:
     _custom(styles, "Series", size=9, bold=True, color=ACCENT, after=8)
     _custom(styles, "Meta", size=9, color=MUTED, after=2)
     _custom(styles, "Notice", size=8.5, color=NOTICE, after=8, border=NOTICE)
-    _custom(styles, "Key Messages", size=10.5, after=4, shade="E6F0F4", border=ACCENT)
+    # The key-messages box: heading and items share shading, border and indent, so Word draws
+    # one box around them. The heading stays at outline level 2 for navigation and PDF export.
+    _custom(styles, "Key Messages", size=10.5, after=4, shade="E6F0F4", border=ACCENT, indent=True)
+    _custom(
+        styles, "Key Messages Heading", base="Heading 2", size=12, bold=True, color=ACCENT,
+        before=0, after=4, shade="E6F0F4", border=ACCENT, indent=True, outline=1,
+    )
     _custom(styles, "Chart Description", size=8, color=MUTED, after=8)
     _custom(styles, "Small Print", size=8.5, color="34414D", after=4)
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -100,29 +113,44 @@ def _paragraph(
 
 
 def _custom(
-    styles, name: str, *, shade: str | None = None, border: str | None = None, **font
+    styles,
+    name: str,
+    *,
+    base: str = "Body Text",
+    shade: str | None = None,
+    border: str | None = None,
+    indent: bool = False,
+    outline: int | None = None,
+    **font,
 ) -> None:
     style = (
         styles[name]
         if name in [s.name for s in styles]
         else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     )
-    style.base_style = styles["Body Text"]
+    style.base_style = styles[base]
     _paragraph(style, **font)
     ppr = style.element.get_or_add_pPr()
+    if indent:  # the indent of pandoc's first list level, so list items and heading align
+        style.paragraph_format.left_indent = Pt(36)
+        style.paragraph_format.first_line_indent = Pt(-18)
+    if outline is not None:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(outline))
+        ppr.insert_element_before(level, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr")
     if shade:
         shading = OxmlElement("w:shd")
         shading.set(qn("w:val"), "clear")
         shading.set(qn("w:color"), "auto")
         shading.set(qn("w:fill"), shade)
-        ppr.append(shading)
+        ppr.insert_element_before(shading, *PPR_AFTER_SHD)
     if border:
         borders = OxmlElement("w:pBdr")
         start = OxmlElement("w:left")
         for key, value in (("val", "single"), ("sz", "24"), ("space", "8"), ("color", border)):
             start.set(qn(f"w:{key}"), value)
         borders.append(start)
-        ppr.insert(0, borders)
+        ppr.insert_element_before(borders, "w:shd", *PPR_AFTER_SHD)
 
 
 if __name__ == "__main__":
