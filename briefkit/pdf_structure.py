@@ -33,6 +33,7 @@ class Node:
     attributes: dict[str, str]
     children: tuple[Node, ...]
     text: str  # the text of its marked content, in content order (for headings and cells)
+    marked: int = 0  # how many marked-content sequences it holds directly
 
     def walk(self) -> Iterator[Node]:
         """Yield this node and every node below it, in reading order."""
@@ -128,7 +129,7 @@ def _running_heads_as_artifacts(pdf: pikepdf.Pdf) -> None:
                 parents[mcid] = None
 
 
-def _page_parents(nums: Array, index: int) -> Array | None:
+def _page_parents(nums: Any, index: int) -> Array | None:
     for key, value in zip(nums[::2], nums[1::2], strict=True):
         if int(key) == index and isinstance(value, Array):
             return value
@@ -137,12 +138,22 @@ def _page_parents(nums: Array, index: int) -> Array | None:
 
 def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
     artifact = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-    instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and _mcid(operands) in mcids:
-            operands = artifact
-        instructions.append((operands, operator))
+    instructions: list[Any] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operator = getattr(instruction, "operator", None)
+        if str(operator) == "BDC" and _mcid(instruction.operands) in mcids:
+            instruction = pikepdf.ContentStreamInstruction(artifact, operator)
+        instructions.append(instruction)
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+def _instructions(page: pikepdf.Page) -> list[tuple[Any, Any]]:
+    """Return the page's content as (operands, operator) pairs (inline images have none)."""
+    return [
+        (i.operands, i.operator)
+        for i in pikepdf.parse_content_stream(page)
+        if hasattr(i, "operands")
+    ]
 
 
 def _mcid(operands: Any) -> int | None:
@@ -216,6 +227,7 @@ def _node(element: Dictionary, texts: dict[tuple[tuple[int, int], int], str]) ->
         },
         children=tuple(children),
         text="".join(text),
+        marked=sum(1 for kid in _as_list(element.get("/K")) if isinstance(kid, int)),
     )
 
 
@@ -226,7 +238,7 @@ def _marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[tuple[int, int], int], str]:
         decode = _decoders(page)
         stack: list[int | None] = []
         font = None
-        for operands, operator in pikepdf.parse_content_stream(page):
+        for operands, operator in _instructions(page):
             op = str(operator)
             if op in ("BDC", "BMC"):
                 stack.append(_mcid(operands) if op == "BDC" else None)
@@ -245,7 +257,7 @@ def _decoders(page: pikepdf.Page) -> dict[str, dict[int, str]]:
     return {str(name): _to_unicode(font) for name, font in fonts.items()}
 
 
-def _to_unicode(font: Dictionary) -> dict[int, str]:
+def _to_unicode(font: Any) -> dict[int, str]:
     """Return a two-byte code -> text map from a Type0 font's ToUnicode CMap (bfchar, bfrange)."""
     if "/ToUnicode" not in font:
         return {}
@@ -266,7 +278,7 @@ def _to_unicode(font: Dictionary) -> dict[int, str]:
 
 def _shown(operand: Any, font: dict[int, str]) -> str:
     parts = list(operand) if isinstance(operand, Array) else [operand]
-    text = []
+    text: list[str] = []
     for part in parts:
         if isinstance(part, pikepdf.String):
             raw = bytes(part)

@@ -36,9 +36,25 @@ KEY_MESSAGES = "key-messages"  # the template's div: pandoc writes it as a bookm
 # CT_SectPr): Word refuses elements out of schema order.
 PPR_AFTER_BIDI = tuple(
     f"w:{tag}"
-    for tag in "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents"
-    " suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle"
-    " rPr sectPr pPrChange".split()
+    for tag in [
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
 )
 SECTPR_AFTER_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 BORDER_ORDER = ("top", "left", "bottom", "right", "between", "bar")

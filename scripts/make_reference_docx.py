@@ -60,8 +60,18 @@ def main() -> int:
     # one box around them. The heading stays at outline level 2 for navigation and PDF export.
     _custom(styles, "Key Messages", size=10.5, after=4, shade="E6F0F4", border=ACCENT, indent=True)
     _custom(
-        styles, "Key Messages Heading", base="Heading 2", size=12, bold=True, color=ACCENT,
-        before=0, after=4, shade="E6F0F4", border=ACCENT, indent=True, outline=1,
+        styles,
+        "Key Messages Heading",
+        base="Heading 2",
+        size=12,
+        bold=True,
+        color=ACCENT,
+        before=0,
+        after=4,
+        shade="E6F0F4",
+        border=ACCENT,
+        indent=True,
+        outline=1,
     )
     _custom(styles, "Chart Description", size=8, color=MUTED, after=8)
     _custom(styles, "Small Print", size=8.5, color="34414D", after=4)

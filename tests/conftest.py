@@ -53,3 +53,18 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
     report = build(project, Request())
     assert report.ok, [str(f.error) for f in report.failures]
     return project
+
+
+@pytest.fixture(scope="session")
+def built_series(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The project's own briefs, built once for the session in every locale (drafts as previews)."""
+    from briefkit.pipeline import Request, build
+
+    root = tmp_path_factory.mktemp("series") / "project"
+    for name in ("briefs", "translations", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    project = load_project(root)
+    report = build(project, Request(allow_partial=True))
+    assert report.ok, [str(f.error) for f in report.failures]
+    return project
