@@ -140,9 +140,10 @@ def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> No
     artifact = [Name.Artifact, Dictionary(Type=Name.Pagination)]
     instructions: list[Any] = []
     for instruction in pikepdf.parse_content_stream(page):
-        operator = getattr(instruction, "operator", None)
-        if str(operator) == "BDC" and _mcid(instruction.operands) in mcids:
-            instruction = pikepdf.ContentStreamInstruction(artifact, operator)
+        if isinstance(instruction, pikepdf.ContentStreamInstruction) and (
+            str(instruction.operator) == "BDC" and _mcid(instruction.operands) in mcids
+        ):
+            instruction = pikepdf.ContentStreamInstruction(artifact, instruction.operator)
         instructions.append(instruction)
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
