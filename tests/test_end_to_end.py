@@ -115,4 +115,4 @@ def test_figures_are_formatted_per_locale_in_both_formats(
 def test_charts_reach_the_docx_as_pictures_with_alt_text(built_sample: Project) -> None:
     document = Document(str(output_path(built_sample, "sample", "fr", "docx")))
     described = [e.get("descr") for e in document.element.body.iter(qn("wp:docPr"))]
-    assert described == ["Diagramme en barres : les signalements sont passés de 139 à 10\u202f000"]
+    assert described == ["Diagramme en barres : les signalements sont passés de 139 à 10\u202f000"]
