@@ -1,0 +1,154 @@
+"""The page layout in every script, measured on WeasyPrint's laid-out boxes (not on pixels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import weasyprint
+from weasyprint.formatting_structure import boxes
+
+from briefkit.pipeline import Request, build
+from briefkit.project import Project
+from briefkit.render_html import render_html
+from briefkit.templating import template_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+CSS = ROOT / "templates" / "pdf"
+# Closing punctuation never starts a Chinese line; opening punctuation never ends one.
+NO_LINE_START = "，。、；：？！）】》」』”’"
+NO_LINE_END = "（【《「『“‘"
+HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def page(html_body: str, lang: str, width: str = "60mm") -> weasyprint.Document:
+    html = (
+        f'<html lang="{lang}"><head><link rel="stylesheet" href="brief.css">'
+        f"<style>@page {{ size: {width} 200mm; margin: 5mm }}</style></head>"
+        f"<body>{html_body}</body></html>"
+    )
+    return weasyprint.HTML(string=html, base_url=str(CSS) + "/").render()
+
+
+def lines(document: weasyprint.Document) -> list[str]:
+    found = []
+    for p in document.pages:
+        for box in p._page_box.descendants():
+            if isinstance(box, boxes.LineBox):
+                found.append("".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox)))
+    return [line.strip() for line in found if line.strip()]
+
+
+def edition_document(project: Project, locale: str, slug: str) -> weasyprint.Document:
+    edition = next(
+        e
+        for e in build(project, Request(briefs=(slug,), locales=(locale,), formats=(), allow_partial=True)).editions
+    )
+    env = template_environment(project.templates_dir, lambda text: edition.ui.get(text, text))
+    html = render_html(edition.brief, env, project.locale(project.source_locale))
+    return weasyprint.HTML(string=html, base_url=str(project.templates_dir / "pdf") + "/").render()
+
+
+def overflowing(document: weasyprint.Document) -> list[str]:
+    """Return the text of every box that sticks out of its page's content area."""
+    out = []
+    for p in document.pages:
+        page_box = p._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        for box in page_box.descendants():
+            if isinstance(box, boxes.TextBox) and box.width:
+                if box.position_x < left - 0.5 or box.position_x + box.width > right + 0.5:
+                    out.append(box.text)
+    return out
+
+
+def test_chinese_lines_never_start_with_closing_punctuation() -> None:
+    sentence = "据报告，自2019年以来，举报数量增加了87%。儿童（7–10岁）受到影响；“自我生成”的图像、视频和直播增长最快！"
+    found = lines(page(f"<p>{sentence * 12}</p>", "zh-Hans", width="52mm"))
+    assert len(found) > 30
+    assert [line for line in found if line[0] in NO_LINE_START] == []
+    assert [line for line in found if line[-1] in NO_LINE_END] == []
+
+
+HYPHENATED = {
+    "fr": "Les gouvernements doivent harmoniser internationalement leurs législations extraterritoriales "
+    "concernant l’exploitation sexuelle des enfants en ligne.",
+    "es": "Los gobiernos deben armonizar internacionalmente sus legislaciones extraterritoriales "
+    "relativas a la explotación sexual infantil en línea.",
+    "ru": "Правительства должны гармонизировать экстерриториальное законодательство относительно "
+    "сексуальной эксплуатации детей в интернете.",
+}
+
+
+@pytest.mark.parametrize("lang", list(HYPHENATED))
+def test_latin_and_cyrillic_text_is_hyphenated_in_its_own_language(lang: str) -> None:
+    hyphenated = [line for line in lines(page(f"<p>{HYPHENATED[lang]}</p>", lang, "45mm")) if line.endswith("‐")]
+    assert hyphenated, lang
+    # Without the language there is no dictionary, hence no hyphen: the `lang` is what does it.
+    assert not [line for line in lines(page(f"<p>{HYPHENATED[lang]}</p>", "xx", "45mm")) if line.endswith("‐")]
+
+
+def test_headings_are_never_hyphenated() -> None:
+    words = "Internationalement extraterritoriales législations"
+    assert [line for line in lines(page(f"<p>{words}</p>", "fr", "40mm")) if line.endswith("‐")]
+    for tag in ("h1", "h2", "h3"):
+        laid_out = lines(page(f"<{tag}>{words}</{tag}>", "fr", "40mm"))
+        assert not [line for line in laid_out if line.endswith("‐")], tag
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(built_series: Project, locale: str) -> None:
+    for path in built_series.brief_paths():
+        document = edition_document(built_series, locale, path.stem)
+        for number, p in enumerate(document.pages[:-1], start=1):
+            blocks = [
+                b
+                for b in p._page_box.descendants()
+                if isinstance(b, boxes.BlockBox) and b.element_tag in (*HEADINGS, "p", "li", "table", "figure")
+            ]
+            assert blocks[-1].element_tag not in HEADINGS, (path.stem, locale, number)
+
+
+GROWN = {
+    "Reports keep rising": "Les signalements d’abus sexuels sur enfants en ligne continuent "
+    "d’augmenter chaque année dans presque toutes les régions du monde",
+    "A test brief for the pipeline": "Un dossier d’essai rédigé pour vérifier la chaîne de "
+    "publication, du texte source jusqu’aux éditions traduites",
+    "Reports rose by {{ rise }} since 2019.": "Le nombre de signalements transmis aux autorités "
+    "compétentes a augmenté de {{ rise }} depuis 2019, selon les données les plus récentes.",
+}
+
+
+def test_text_grown_by_a_third_stays_inside_the_cover_and_the_box(
+    sample: Project,
+) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    path = sample.translations_dir / "fr" / "LC_MESSAGES" / "sample.po"
+    with path.open("rb") as stream:
+        catalog = read_po(stream, locale="fr")
+    for message in catalog:
+        if message.id in GROWN:
+            assert len(GROWN[message.id]) >= 1.3 * len(str(message.string or message.id))
+            message.string = GROWN[message.id]
+    with path.open("wb") as stream:
+        write_po(stream, catalog)
+    document = edition_document(sample, "fr", "sample")
+    assert overflowing(document) == []
+    first = document.pages[0]._page_box
+    tags = {b.element_tag for b in first.descendants() if isinstance(b, boxes.BlockBox)}
+    assert {"header", "section"} <= tags  # the cover band and the key-messages box stay on page 1
+    box = next(b for b in first.descendants() if getattr(b, "element_tag", "") == "section")
+    assert box.element.get("class") == "key-messages"
+    items = {b.element for b in box.descendants() if getattr(b, "element_tag", "") == "li"}
+    assert len(items) == 2
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
+def test_nothing_overflows_a_page_in_the_series(built_series: Project, locale: str) -> None:
+    for path in built_series.brief_paths():
+        assert overflowing(edition_document(built_series, locale, path.stem)) == [], path.stem
+
+
