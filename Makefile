@@ -4,7 +4,7 @@ PYTHON := .venv/bin/python
 # Reproducible output: timestamps come from the last commit unless the caller sets one.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
 
-.PHONY: build test setup setup-test golden lint
+.PHONY: build test setup setup-test golden lint images
 
 build: setup
 	$(PYTHON) build.py
@@ -21,6 +21,10 @@ setup-test:
 # Regenerate the golden files under tests/golden/ after an intended change, then review the diff.
 golden: setup-test
 	UPDATE_GOLDEN=1 $(PYTHON) -m pytest tests/test_golden.py -q
+
+# Regenerate docs/images/*.png (page 1 of the sample brief in en, ar, zh) shown in the README.
+images: setup
+	$(PYTHON) scripts/make_images.py
 
 lint: setup-test
 	$(PYTHON) -m ruff check briefkit tests && $(PYTHON) -m ruff format --check briefkit tests && $(PYTHON) -m mypy briefkit
