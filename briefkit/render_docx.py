@@ -32,30 +32,16 @@ from .templating import Gettext, render_template
 
 TEMPLATE = "docx/brief.md.j2"
 KEY_MESSAGES = "key-messages"  # the template's div: pandoc writes it as a bookmark around the box
-# What follows w:bidi in a paragraph's and a section's properties (ECMA-376, CT_PPrBase and
-# CT_SectPr): Word refuses elements out of schema order.
-PPR_AFTER_BIDI = tuple(
-    f"w:{tag}"
-    for tag in [
-        "adjustRightInd",
-        "snapToGrid",
-        "spacing",
-        "ind",
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    ]
-)
+# A paragraph's properties in schema order (ECMA-376 CT_PPrBase), and what follows w:bidi in a
+# section's (CT_SectPr): Word refuses a file whose elements come out of order.
+PPR_ORDER = (  # noqa: SIM905 (the schema, as words; a list literal would run to 36 lines)
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr"
+    " shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
+    " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents"
+    " suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle"
+    " rPr sectPr pPrChange"
+).split()
+PPR_AFTER_BIDI = tuple(f"w:{tag}" for tag in PPR_ORDER[PPR_ORDER.index("bidi") + 1 :])
 SECTPR_AFTER_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 BORDER_ORDER = ("top", "left", "bottom", "right", "between", "bar")
 LOGICAL_ALIGNMENT = {"left": "start", "right": "end"}

@@ -20,15 +20,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from briefkit.render_docx import PPR_ORDER  # noqa: E402
+
 OUT = ROOT / "templates" / "docx" / "reference.docx"
 INK, ACCENT, MUTED, NOTICE = "1D2630", "0B5C7A", "4A5A6A", "8A4B00"
-# Paragraph properties must come in schema order (ECMA-376 CT_PPrBase) or Word rejects the file.
-PPR_AFTER_SHD = tuple(
-    f"w:{tag}"
-    for tag in "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
-    " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents"
-    " suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId rPr".split()
-)
+# Paragraph properties must come in schema order or Word rejects the file.
+PPR_AFTER_SHD = tuple(f"w:{tag}" for tag in PPR_ORDER[PPR_ORDER.index("shd") + 1 :])
 LATIN, CJK, ARABIC = "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"
 
 

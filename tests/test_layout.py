@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import weasyprint
@@ -36,14 +35,18 @@ def lines(document: weasyprint.Document) -> list[str]:
     for p in document.pages:
         for box in p._page_box.descendants():
             if isinstance(box, boxes.LineBox):
-                found.append("".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox)))
+                found.append(
+                    "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+                )
     return [line.strip() for line in found if line.strip()]
 
 
 def edition_document(project: Project, locale: str, slug: str) -> weasyprint.Document:
     edition = next(
         e
-        for e in build(project, Request(briefs=(slug,), locales=(locale,), formats=(), allow_partial=True)).editions
+        for e in build(
+            project, Request(briefs=(slug,), locales=(locale,), formats=(), allow_partial=True)
+        ).editions
     )
     env = template_environment(project.templates_dir, lambda text: edition.ui.get(text, text))
     html = render_html(edition.brief, env, project.locale(project.source_locale))
@@ -58,9 +61,9 @@ def overflowing(document: weasyprint.Document) -> list[str]:
         left = page_box.content_box_x()
         right = left + page_box.width
         for box in page_box.descendants():
-            if isinstance(box, boxes.TextBox) and box.width:
-                if box.position_x < left - 0.5 or box.position_x + box.width > right + 0.5:
-                    out.append(box.text)
+            outside = box.position_x < left - 0.5 or box.position_x + box.width > right + 0.5
+            if isinstance(box, boxes.TextBox) and box.width and outside:
+                out.append(box.text)
     return out
 
 
@@ -84,10 +87,18 @@ HYPHENATED = {
 
 @pytest.mark.parametrize("lang", list(HYPHENATED))
 def test_latin_and_cyrillic_text_is_hyphenated_in_its_own_language(lang: str) -> None:
-    hyphenated = [line for line in lines(page(f"<p>{HYPHENATED[lang]}</p>", lang, "45mm")) if line.endswith("‐")]
+    hyphenated = [
+        line
+        for line in lines(page(f"<p>{HYPHENATED[lang]}</p>", lang, "45mm"))
+        if line.endswith("‐")
+    ]
     assert hyphenated, lang
     # Without the language there is no dictionary, hence no hyphen: the `lang` is what does it.
-    assert not [line for line in lines(page(f"<p>{HYPHENATED[lang]}</p>", "xx", "45mm")) if line.endswith("‐")]
+    assert not [
+        line
+        for line in lines(page(f"<p>{HYPHENATED[lang]}</p>", "xx", "45mm"))
+        if line.endswith("‐")
+    ]
 
 
 def test_headings_are_never_hyphenated() -> None:
@@ -106,7 +117,8 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(built_series: Project, l
             blocks = [
                 b
                 for b in p._page_box.descendants()
-                if isinstance(b, boxes.BlockBox) and b.element_tag in (*HEADINGS, "p", "li", "table", "figure")
+                if isinstance(b, boxes.BlockBox)
+                and b.element_tag in (*HEADINGS, "p", "li", "table", "figure")
             ]
             assert blocks[-1].element_tag not in HEADINGS, (path.stem, locale, number)
 
@@ -150,5 +162,3 @@ def test_text_grown_by_a_third_stays_inside_the_cover_and_the_box(
 def test_nothing_overflows_a_page_in_the_series(built_series: Project, locale: str) -> None:
     for path in built_series.brief_paths():
         assert overflowing(edition_document(built_series, locale, path.stem)) == [], path.stem
-
-
