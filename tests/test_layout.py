@@ -41,6 +41,17 @@ def lines(document: weasyprint.Document) -> list[str]:
     return [line.strip() for line in found if line.strip()]
 
 
+_LAID_OUT: dict[tuple[str, str, str], weasyprint.Document] = {}
+
+
+def series_document(project: Project, locale: str, slug: str) -> weasyprint.Document:
+    """Return a series edition laid out, once per session (the series copy is never changed)."""
+    key = (str(project.root), locale, slug)
+    if key not in _LAID_OUT:
+        _LAID_OUT[key] = edition_document(project, locale, slug)
+    return _LAID_OUT[key]
+
+
 def edition_document(project: Project, locale: str, slug: str) -> weasyprint.Document:
     edition = next(
         e
@@ -112,7 +123,7 @@ def test_headings_are_never_hyphenated() -> None:
 @pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
 def test_no_heading_is_left_alone_at_the_foot_of_a_page(built_series: Project, locale: str) -> None:
     for path in built_series.brief_paths():
-        document = edition_document(built_series, locale, path.stem)
+        document = series_document(built_series, locale, path.stem)
         for number, p in enumerate(document.pages[:-1], start=1):
             blocks = [
                 b
@@ -161,4 +172,17 @@ def test_text_grown_by_a_third_stays_inside_the_cover_and_the_box(
 @pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
 def test_nothing_overflows_a_page_in_the_series(built_series: Project, locale: str) -> None:
     for path in built_series.brief_paths():
-        assert overflowing(edition_document(built_series, locale, path.stem)) == [], path.stem
+        assert overflowing(series_document(built_series, locale, path.stem)) == [], path.stem
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ru", "ar", "zh_Hans"])
+def test_tables_and_charts_are_not_split_across_pages(built_series: Project, locale: str) -> None:
+    for path in built_series.brief_paths():
+        document = series_document(built_series, locale, path.stem)
+        pages_of: dict[int, set[int]] = {}
+        for number, p in enumerate(document.pages):
+            for box in p._page_box.descendants():
+                if getattr(box, "element_tag", None) in ("table", "figure"):
+                    pages_of.setdefault(id(box.element), set()).add(number)
+        assert pages_of, path.stem
+        assert [pages for pages in pages_of.values() if len(pages) > 1] == [], path.stem

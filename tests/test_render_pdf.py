@@ -1,0 +1,60 @@
+"""Mixed-direction lines as WeasyPrint lays them out, read back from the PDF in visual order.
+
+WeasyPrint's bidi support is known to be weak (Kozea/WeasyPrint#106, #1724, #2298): a right-to-left
+paragraph that starts with a Latin name used to be laid out left to right. These lines are the
+cases real Arabic briefs contain; the structure tree gives each paragraph's glyphs left to right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefkit.pdf_structure import read_structure
+from briefkit.render_pdf import render_pdf
+
+ASSETS = Path(__file__).resolve().parent.parent / "templates" / "pdf"
+
+
+def visual_lines(paragraphs: list[str]) -> list[str]:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (
+        '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>t</title>'
+        f'<link rel="stylesheet" href="brief.css"></head><body>{body}</body></html>'
+    )
+    root = read_structure(render_pdf(html, ASSETS, "bidi test"))
+    return [n.text for n in root.walk() if n.role == "P"]
+
+
+@pytest.mark.parametrize(
+    ("logical", "left_end", "right_end"),
+    [
+        # A Latin name first: it stays at the right, where an Arabic line starts.
+        (
+            "WeProtect Global Alliance أصدر تقريره في عام 2023.",
+            ".2023",
+            "WeProtect Global Alliance",
+        ),
+        # A Latin name inside: kept left to right, the Arabic around it right to left.
+        ("أصدر التحالف WeProtect Global Alliance تقريره.", ".هريرقت", "ردصأ"),
+        # A figure first: digits are weak, the line is still right to left.
+        ("87% من البلاغات جاءت من منصات التواصل.", ".لصاوتلا", "87%"),
+    ],
+)
+def test_an_arabic_line_is_right_to_left_whatever_it_starts_with(
+    logical: str, left_end: str, right_end: str
+) -> None:
+    [line] = visual_lines([logical])
+    assert line.startswith(left_end), line
+    assert line.endswith(right_end), line
+
+
+def test_figures_and_latin_runs_keep_their_own_order_inside_arabic() -> None:
+    [line] = visual_lines(["ارتفعت البلاغات بنسبة 87% من 139 إلى 10,000 وفق NCMEC في 2022."])
+    # After an Arabic letter a number is an Arabic number, so the percent sign follows it in
+    # reading order, to its left (as in Word and browsers): 87% is drawn %87.
+    for run in ("%87", "139", "10,000", "NCMEC", "2022"):
+        assert run in line, (run, line)
+    # Visual order, left to right: the last figure of the sentence comes first.
+    assert line.index("2022") < line.index("NCMEC") < line.index("10,000") < line.index("139")
