@@ -42,9 +42,22 @@ PPR_ORDER = (  # noqa: SIM905 (the schema, as words; a list literal would run to
     " rPr sectPr pPrChange"
 ).split()
 PPR_AFTER_BIDI = tuple(f"w:{tag}" for tag in PPR_ORDER[PPR_ORDER.index("bidi") + 1 :])
+# A run's properties in schema order (ECMA-376 CT_RPr), from bold on.
+RPR_FROM_B = (  # noqa: SIM905 (the schema, as words)
+    "b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid"
+    " vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText"
+    " vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+RPR_AFTER_B = tuple(f"w:{tag}" for tag in RPR_FROM_B[1:])
 SECTPR_AFTER_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 BORDER_ORDER = ("top", "left", "bottom", "right", "between", "bar")
 LOGICAL_ALIGNMENT = {"left": "start", "right": "end"}
+# Scripts with no italic: Word would slant the glyphs. Quotes and captions stay upright and
+# emphasis is bold, as in the PDF's CSS; runs in Latin script keep their italics.
+UPRIGHT_LANGUAGES = ("ar", "fa", "he", "ur", "zh", "ja", "ko")
+_NO_ITALIC_SCRIPT = re.compile(
+    "[\u0590-\u08ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff]"
+)
 BOX_STYLES = {"heading": "Key Messages Heading", "item": "Key Messages"}
 READER = "commonmark+pipe_tables+fenced_divs+implicit_figures-raw_html"
 TIMEOUT = 120
@@ -62,6 +75,8 @@ def render_docx(
     _key_messages_box(document)
     _full_width_tables(document)
     _set_language(document, brief)
+    if brief.locale.language in UPRIGHT_LANGUAGES:
+        _upright(document)
     if brief.locale.is_rtl:
         _mark_rtl(document)
     _footer(document, brief, gettext)
@@ -210,6 +225,22 @@ def _set_language(document: DocxDocument, brief: LocalisedBrief) -> None:
     lang.set(qn("w:val"), tag)
     lang.set(qn("w:eastAsia"), "zh-CN" if brief.locale.language == "zh" else tag)
     lang.set(qn("w:bidi"), tag if brief.locale.is_rtl else "ar-SA")
+
+
+def _upright(document: DocxDocument) -> None:
+    """Take italics off styles, and turn emphasis in the script's own text into bold."""
+    for style in document.styles.element.iter(qn("w:style")):
+        for italic in style.iter(qn("w:i"), qn("w:iCs")):
+            italic.set(qn("w:val"), "0")
+    for run in document.element.body.iter(qn("w:r")):
+        rpr = run.find(qn("w:rPr"))
+        text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+        if rpr is None or not _NO_ITALIC_SCRIPT.search(text):
+            continue
+        for italic in list(rpr.iter(qn("w:i"), qn("w:iCs"))):
+            if italic.get(qn("w:val")) not in ("0", "false"):
+                rpr.remove(italic)
+                rpr.insert_element_before(OxmlElement("w:b"), *RPR_AFTER_B)
 
 
 def _mark_rtl(document: DocxDocument) -> None:

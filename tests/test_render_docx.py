@@ -69,3 +69,20 @@ def test_tables_span_the_text_width(built_sample: Project, locale: str) -> None:
     for table in document(built_sample, locale).element.body.iter(qn("w:tbl")):
         width = table.find(qn("w:tblPr")).find(qn("w:tblW"))
         assert (width.get(qn("w:type")), width.get(qn("w:w"))) == ("pct", "5000")
+
+
+@pytest.mark.parametrize("locale", ["ar", "zh_Hans"])
+def test_arabic_and_chinese_styles_are_upright(built_sample: Project, locale: str) -> None:
+    styles = document(built_sample, locale).styles.element
+    slanted = [
+        style.get(qn("w:styleId"))
+        for style in styles.iter(qn("w:style"))
+        for italic in style.iter(qn("w:i"), qn("w:iCs"))
+        if italic.get(qn("w:val")) not in ("0", "false")
+    ]
+    assert slanted == []
+
+
+def test_latin_quotes_and_captions_keep_their_italics(built_sample: Project) -> None:
+    styles = document(built_sample, "fr").styles
+    assert styles["Block Text"].font.italic is True
