@@ -25,8 +25,10 @@ def chart_png(
     import pypdfium2
     from PIL import Image, ImageChops
 
-    html = render_template(env, "pdf/chart-page.html", chart=chart, locale=brief.locale)
-    html = html.replace("@@CAPTION@@", "").replace("@@ALT@@", "")
+    # The DOCX gives the caption and the alt text as text around the picture.
+    html = render_template(
+        env, "pdf/chart-page.html", chart=chart, caption="", alt="", locale=brief.locale
+    )
     pdf = render_pdf(html, assets_dir, f"{brief.slug} {brief.locale.code} chart {chart.id}")
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=SCALE).to_pil().convert("RGB")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from babel.numbers import format_decimal
@@ -68,10 +68,15 @@ def body_html(brief: LocalisedBrief, env: Environment) -> str:
     parser = markdown_parser()
     tokens = parser.parse(brief.body)
     renderer = _Renderer(parser)
-    renderer.charts = {
-        cid: render_template(env, "pdf/chart.html", chart=chart, locale=brief.locale)
-        for cid, chart in brief.charts.items()
-    }
+    renderer.draw = lambda chart_id, caption, alt: render_template(
+        env,
+        "pdf/chart.html",
+        chart=brief.charts[chart_id],
+        caption=caption,
+        alt=alt,
+        locale=brief.locale,
+    )
+    renderer.charts = set(brief.charts)
     return renderer.render(tokens, parser.options, {})
 
 
@@ -83,7 +88,8 @@ def inline_html(text: str) -> str:
 class _Renderer(RendererHTML):
     """markdown-it's HTML renderer, with `chart:` images drawn as charts and headings given ids."""
 
-    charts: dict[str, str]
+    charts: set[str]
+    draw: Callable[[str, str, str], str]  # (chart id, caption, alt text) -> HTML
 
     def paragraph_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -102,12 +108,7 @@ class _Renderer(RendererHTML):
         src = str(token.attrs.get("src", ""))
         alt = self.renderInlineAsText(token.children or [], options, env)
         if src.startswith("chart:") and src[6:] in self.charts:
-            caption = str(token.attrs.get("title", ""))
-            return (
-                self.charts[src[6:]]
-                .replace("@@CAPTION@@", escape(caption))
-                .replace("@@ALT@@", escape(alt))
-            )
+            return self.draw(src[6:], str(token.attrs.get("title", "")), alt)
         # Only charts are drawn; any other image is refused earlier, so show its text.
         return escape(alt)
 
