@@ -250,10 +250,18 @@ def format_figure(figure: Figure, locale: LocaleInfo) -> str:
     if figure.unit == "percent":
         return format_percent(value / 100, locale=loc)
     if figure.unit.startswith("duration-"):
-        return format_unit(_whole(value), figure.unit, length="long", locale=loc)
+        return _duration(_whole(value), figure.unit, locale)
     if figure.style == "compact":
         return _compact(value, locale)
     return format_decimal(_whole(value), locale=loc)
+
+
+def _duration(value: float | int, unit: str, locale: LocaleInfo) -> str:
+    """Return "45 minutes" in the locale's words; where CLDR lacks the long form (zh minutes), the short one."""
+    written = format_unit(value, unit, length="long", locale=locale.babel)
+    if unit in written:  # Babel returns the unit's id when the locale has no pattern for it
+        written = format_unit(value, unit, length="short", locale=locale.babel)
+    return written
 
 
 def _compact(value: float, locale: LocaleInfo) -> str:

@@ -31,5 +31,14 @@ def test_figures_are_written_as_cldr_says(
     assert format_figure(figure(19.0, "duration-second"), info) == seconds
 
 
+@pytest.mark.parametrize(
+    ("locale", "minutes"),
+    [("en", "45 minutes"), ("fr", "45 minutes"), ("ru", "45 минут"), ("ar", "45 دقيقة"), ("zh_Hans", "45分钟")],
+)
+def test_minutes_are_words_in_every_locale(locale: str, minutes: str) -> None:
+    """CLDR has no long form of minutes in Chinese; Babel would print the unit's id, "45 duration-minute"."""
+    assert format_figure(figure(45.0, "duration-minute"), locale_info(locale)) == minutes
+
+
 def test_a_range_uses_an_en_dash() -> None:
     assert format_figure(figure((7, 10), "range"), locale_info("fr")) == "7–10"
