@@ -12,6 +12,7 @@ from rich.console import Console
 
 from . import translations
 from .errors import BriefkitError, ErrorList
+from .merge import Merge
 from .pipeline import FORMATS, Request, build
 from .project import Project, load_project
 
@@ -115,15 +116,34 @@ def _update(project: Project, args: argparse.Namespace) -> int:
 
 def _init(project: Project, args: argparse.Namespace) -> int:
     _changes(project, translations.init(project, args.locale))
+    if args.locale not in project.locales:
+        console.print(
+            _escape(
+                f'next: add "{args.locale}" to locales in pyproject.toml [tool.briefkit], and its '
+                f"release policy as [tool.briefkit.policy.{args.locale}]"
+            )
+        )
     return 0
 
 
 def _changes(project: Project, changes: list[translations.Change]) -> None:
     for change in changes:
         if change.action != "unchanged":
-            console.print(f"{change.action} {change.path.relative_to(project.root)}")
+            what = f": {_merge_summary(change.merge)}" if change.merge else ""
+            console.print(f"{change.action} {change.path.relative_to(project.root)}{what}")
     unchanged = sum(1 for c in changes if c.action == "unchanged")
     console.print(f"{len(changes) - unchanged} written, {unchanged} unchanged")
+
+
+def _merge_summary(merge: Merge) -> str:
+    parts = [
+        (merge.new, "new"),
+        (merge.fuzzy, "fuzzy"),
+        (merge.obsolete, "obsolete"),
+        (merge.restored, "restored"),
+    ]
+    done = ", ".join(f"{count} {label}" for count, label in parts if count)
+    return done or "only locations or layout changed"
 
 
 def _escape(text: str) -> str:

@@ -51,6 +51,8 @@ def locale_info(code: str) -> LocaleInfo:
             fix=f"use a gettext code such as fr, pt_BR or zh_Hans{_suggest(code)}",
         )
     try:
+        if not localedata.exists(code):  # Babel parses a code with any territory (fr_FX)
+            raise UnknownLocaleError(code)
         loc = Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         raise ConfigError(

@@ -21,10 +21,11 @@ from .catalogs import (
     templates_catalog,
     write_catalog,
 )
-from .errors import ConfigError
+from .errors import CatalogError, ConfigError
 from .figures import format_figure
 from .locales import locale_info
 from .localise import check_source
+from .merge import Merge, merge_catalog
 from .pipeline import Failure, source_segments
 from .project import Project
 
@@ -35,6 +36,7 @@ class Change:
 
     path: Path
     action: str  # "created", "updated", "unchanged"
+    merge: Merge | None = None  # what `update` did to the entries
 
 
 def extract(project: Project) -> list[Change]:
@@ -69,18 +71,25 @@ def templates(project: Project) -> dict[str, Catalog]:
 
 
 def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
-    """Merge every .pot into the matching .po of each target locale."""
+    """Merge every .pot into the matching .po of each target locale, in the canonical form."""
+    pots = {p.stem: read_catalog(p) for p in sorted(project.translations_dir.glob("*.pot"))}
+    if not pots:
+        raise CatalogError(
+            "no templates",
+            path=project.translations_dir,
+            fix="run `python build.py extract` first",
+        )
     changes = []
     for code in locales or project.target_locales:
-        for template_path in sorted(project.translations_dir.glob("*.pot")):
-            domain = template_path.stem
+        locale_info(code)
+        for domain, template in pots.items():
             path = po_path(project.translations_dir, code, domain)
             existed = path.exists()
-            catalog = read_catalog(path, code) if existed else _new_po(domain, code)
-            catalog.update(
-                read_catalog(template_path), update_header_comment=False, update_creation_date=False
+            merged = merge_catalog(
+                read_catalog(path, code) if existed else _new_po(domain, code), template
             )
-            changes.append(Change(path, _action(existed, write_catalog(path, catalog))))
+            written = write_catalog(path, merged.catalog)
+            changes.append(Change(path, _action(existed, written), merged))
     return changes
 
 
@@ -100,7 +109,7 @@ def init(project: Project, code: str) -> list[Change]:
 
 def _new_po(domain: str, code: str) -> Catalog:
     catalog = new_catalog(domain, code)
-    catalog.language_team = f"{locale_info(code).english_name} <>"
+    catalog.language_team = locale_info(code).english_name
     return catalog
 
 
