@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from .errors import BriefkitError, ErrorList
 from .merge import Merge
 from .pipeline import FORMATS, Request, build
 from .project import Project, load_project
+from .qa import Problem
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -57,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="start a new locale")
     init.add_argument("locale", help="gettext locale code, e.g. pt_BR")
     init.set_defaults(run=_init)
+    check = commands.add_parser("check", help="check translations and terminology")
+    check.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
+    check.add_argument("--json", action="store_true", help="print JSON for CI")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(run=_check)
     return parser
 
 
@@ -124,6 +131,38 @@ def _init(project: Project, args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _check(project: Project, args: argparse.Namespace) -> int:
+    problems = translations.check(project, tuple(args.lang))
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if args.json:
+        report = {
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [p.as_dict() for p in problems],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(_problem_line(problem))
+        console.print(
+            f"{errors} {_plural(errors, 'error')}, {warnings} {_plural(warnings, 'warning')}"
+        )
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _problem_line(problem: Problem) -> str:
+    if problem.severity == "error":
+        return str(problem)
+    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    fix = f" ({problem.fix})" if problem.fix else ""
+    return f"{where}: warning: {problem.what}{fix}"
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
 
 
 def _changes(project: Project, changes: list[translations.Change]) -> None:

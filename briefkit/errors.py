@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -56,11 +55,15 @@ class PolicyError(BriefkitError):
     """A locale does not meet its release policy."""
 
 
-@dataclass(frozen=True)
-class ErrorList(Exception):
-    """Several independent problems found in one pass, reported together."""
+class ErrorList(BriefkitError):
+    """Several independent problems found in one pass, reported together.
 
-    errors: tuple[BriefkitError, ...]
+    It is a BriefkitError, so that a stage which records one failure per edition records these
+    too (a frozen dataclass could not be raised: Python sets attributes on what it raises)."""
+
+    def __init__(self, errors: tuple[BriefkitError, ...]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)

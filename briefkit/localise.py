@@ -7,7 +7,6 @@ and the DOCX are made from it, so they say the same thing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +17,7 @@ from babel.messages.catalog import Catalog
 from markdown_it import MarkdownIt
 
 from .brief import Brief
-from .errors import BriefError, BriefkitError, CatalogError, raise_all
+from .errors import BriefError, BriefkitError, raise_all
 from .figures import Dataset, Source, format_figure
 from .locales import LocaleInfo
 from .placeholders import placeholders, stray_syntax, substitute
@@ -31,14 +30,22 @@ class Coverage:
     """How much of a brief a locale's catalog covers."""
 
     total: int = 0
-    translated: int = 0
-    fuzzy: int = 0  # entries whose translation is marked fuzzy (used only if the policy allows)
+    translated: int = 0  # entries shown translated
+    fuzzy: int = 0  # entries whose translation is marked fuzzy (shown only if the policy allows)
     fallback: int = 0  # entries shown in the source language
 
     @property
     def percent(self) -> float:
         """Return the share of entries shown translated, in percent."""
         return 100.0 if self.total == 0 else 100.0 * (self.total - self.fallback) / self.total
+
+    def __add__(self, other: Coverage) -> Coverage:
+        return Coverage(
+            self.total + other.total,
+            self.translated + other.translated,
+            self.fuzzy + other.fuzzy,
+            self.fallback + other.fallback,
+        )
 
 
 @dataclass(frozen=True)
@@ -95,12 +102,14 @@ class Printed:
 
 
 class Lookup:
-    """Finds translations in one catalog, counting what it served and from where."""
+    """Finds translations in one catalog, counting what it served and from where.
+
+    The translations themselves are checked before, on the whole catalog (qa.py): an edition
+    whose catalog has an error fails before any translation of it is looked up."""
 
     def __init__(self, catalog: Catalog | None, path: Path | None, policy: Policy) -> None:
         self.catalog, self.path, self.policy = catalog, path, policy
         self.total = self.translated = self.fuzzy = self.fallback = 0
-        self.errors: list[BriefkitError] = []
         self.printed: list[Printed] = []  # every text served, for the font check
 
     def __call__(self, segment: Segment) -> str:
@@ -109,60 +118,19 @@ class Lookup:
             self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
         )
         text = message.string if message is not None and isinstance(message.string, str) else ""
-        if not text or (message is not None and message.fuzzy and not self.policy.allow_fuzzy):
+        fuzzy = bool(text) and message is not None and message.fuzzy
+        self.fuzzy += fuzzy
+        if not text or (fuzzy and not self.policy.allow_fuzzy):
             self.fallback += 1
             self.printed.append(Printed(segment, segment.msgid, None))
             return segment.msgid
-        self.fuzzy += 1 if message is not None and message.fuzzy else 0
         self.translated += 1
         line = message.lineno if message is not None else None
-        before = len(self.errors)
-        self._check(segment, text, line)
-        if len(self.errors) > before:
-            return segment.msgid  # refused: reported after the pass, never substituted
         self.printed.append(Printed(segment, text, line))
         return text
 
     def coverage(self) -> Coverage:
         return Coverage(self.total, self.translated, self.fuzzy, self.fallback)
-
-    def _check(self, segment: Segment, text: str, line: int | None) -> None:
-        """Refuse a translation whose placeholders differ from its source's."""
-        stray = stray_syntax(text)
-        if stray is not None:
-            self.errors.append(
-                CatalogError(
-                    f"template syntax that is not a placeholder: {stray!r}",
-                    path=self.path,
-                    line=line,
-                    fix="keep only the {{ name }} placeholders of the source text",
-                )
-            )
-        names = python_format_names if segment.kind == "template" else placeholders
-        source, target = sorted(names(segment.msgid)), sorted(names(text))
-        for missing in _minus(source, target):
-            self.errors.append(
-                CatalogError(
-                    f"placeholder {missing} missing from the translation",
-                    path=self.path,
-                    line=line,
-                    fix=f"copy {missing} from the msgid into the msgstr",
-                )
-            )
-        for extra in _minus(target, source):
-            self.errors.append(
-                CatalogError(
-                    f"placeholder {extra} is not in the source text",
-                    path=self.path,
-                    line=line,
-                    fix=f"remove {extra}; a translation uses only the source's placeholders",
-                )
-            )
-
-
-def python_format_names(text: str) -> list[str]:
-    """Return the %(name)s fields of a template string."""
-    return re.findall(r"%\(\w+\)s", text)
 
 
 def check_source(brief: Brief, segments: list[Segment]) -> None:
@@ -271,7 +239,6 @@ def localise_brief(
     body = fill(translate_body(brief.body, translate))
     messages = tuple(fill(translate(m, "key message")) for m in brief.key_messages)
     charts = {cid: _chart(brief.data, cid, locale, translate) for cid, _ in chart_refs(brief.body)}
-    raise_all(lookup.errors)
     return LocalisedBrief(
         slug=brief.slug,
         locale=locale,
@@ -331,17 +298,6 @@ def _sources_used(brief: Brief, segments: list[Segment]) -> tuple[Source, ...]:
         for bar in brief.data.charts[chart_id].bars:
             used[brief.data.figures[bar.figure].source] = None
     return tuple(brief.data.sources[sid] for sid in used)
-
-
-def _minus(left: list[str], right: list[str]) -> list[str]:
-    rest = list(right)
-    missing = []
-    for item in left:
-        if item in rest:
-            rest.remove(item)
-        else:
-            missing.append(item)
-    return missing
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from . import fonts
 from .brief import Brief, load_brief
 from .catalogs import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
-from .errors import BriefkitError, CatalogError, ErrorList, PolicyError, RenderError
+from .errors import BriefkitError, CatalogError, PolicyError, RenderError, raise_all
 from .localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
 from .project import Project
 from .segments import Segment, extract_segments
@@ -138,7 +138,12 @@ def localise_all(
         for brief in briefs:
             try:
                 localised = localise(
-                    project, brief, segments[brief.slug] or [], code, request.allow_partial
+                    project,
+                    brief,
+                    segments[brief.slug] or [],
+                    code,
+                    request.allow_partial,
+                    ui_coverage,
                 )
                 editions.append(Edition(localised, ui, ui_coverage))
             except BriefkitError as exc:
@@ -147,16 +152,23 @@ def localise_all(
 
 
 def localise(
-    project: Project, brief: Brief, segments: list[Segment], code: str, allow_partial: bool
+    project: Project,
+    brief: Brief,
+    segments: list[Segment],
+    code: str,
+    allow_partial: bool,
+    ui_coverage: Coverage | None = None,
 ) -> LocalisedBrief:
-    """Return one brief in one locale, enforcing the locale's completeness policy."""
+    """Return one brief in one locale, enforcing the locale's quality checks and policy."""
     policy = project.policy(code)
     path = po_path(project.translations_dir, code, brief.slug)
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
+    _check_quality(project, code, catalog, path, segments)
     lookup = Lookup(catalog, path, policy)
     localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
     _check_glyphs(project, lookup, code)
-    _enforce_policy(localised.coverage, policy.min_completeness, path, allow_partial)
+    if not allow_partial:
+        enforce_policy(project, code, path, localised.coverage, ui_coverage or Coverage())
     return localised
 
 
@@ -165,6 +177,7 @@ def template_strings(project: Project, code: str) -> tuple[dict[str, str], Cover
     template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
     path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
+    _check_quality(project, code, catalog, path, [])
     lookup = Lookup(catalog, path, project.policy(code))
     ui = {
         message.id: lookup(
@@ -173,8 +186,6 @@ def template_strings(project: Project, code: str) -> tuple[dict[str, str], Cover
         for message in template
         if message.id and isinstance(message.id, str)
     }
-    if lookup.errors:
-        raise ErrorList(tuple(lookup.errors))
     _check_glyphs(project, lookup, code)
     return ui, lookup.coverage()
 
@@ -262,15 +273,35 @@ def _catalog_or_none(path: Path, locale: str) -> Catalog | None:
     return catalog
 
 
-def _enforce_policy(coverage: Coverage, minimum: float, path: Path, allow_partial: bool) -> None:
-    if coverage.percent + 1e-9 >= minimum or allow_partial:
+def enforce_policy(
+    project: Project, code: str, path: Path, brief: Coverage, templates: Coverage
+) -> None:
+    """Raise unless the brief and the page furniture together are translated enough to publish."""
+    policy = project.policy(code)
+    both = brief + templates
+    if both.percent + 1e-9 >= policy.min_completeness:
         return
+    hidden_fuzzy = 0 if policy.allow_fuzzy else both.fuzzy
     raise PolicyError(
-        f"{coverage.percent:.1f}% translated ({coverage.total - coverage.fallback} of {coverage.total} entries, "
-        f"{coverage.fallback} untranslated or fuzzy); the release policy needs {minimum:g}%",
+        f"{code} is {both.percent:.1f}% translated, {both.total - both.fallback} of {both.total} "
+        f"entries ({path.name} {brief.total - brief.fallback} of {brief.total}, "
+        f"{TEMPLATES_DOMAIN}.po {templates.total - templates.fallback} of {templates.total}; "
+        f"{both.fallback - hidden_fuzzy} untranslated, {hidden_fuzzy} fuzzy); "
+        f"the release policy needs {policy.min_completeness:g}%",
         path=path,
-        fix="translate the missing entries, or build a preview with --allow-partial",
+        fix="translate the missing entries, or build a preview with --allow-partial, "
+        "which shows them in English",
     )
+
+
+def _check_quality(
+    project: Project, code: str, catalog: Catalog | None, path: Path, segments: list[Segment]
+) -> None:
+    """Raise with every error `check` finds in the catalog (or the source) of an edition."""
+    from .qa import edition_problems
+
+    problems = edition_problems(project, code, catalog, path, segments)
+    raise_all(p.error(project.root) for p in problems if p.severity == "error")
 
 
 def _relative(project: Project, path: Path) -> str:

@@ -1,6 +1,6 @@
-"""The translator-facing operations: extract templates, update catalogs, start a locale.
+"""The translator-facing operations: extract templates, update catalogs, start a locale, check.
 
-Each returns what it did, as data; the CLI reports it.
+Each returns what it did or found, as data; the CLI reports it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from babel.messages.catalog import Catalog
 from .brief import load_brief
 from .catalogs import (
     TEMPLATES_DOMAIN,
+    dump_catalog,
+    holds,
     new_catalog,
     po_path,
     pot_path,
@@ -23,11 +25,13 @@ from .catalogs import (
 )
 from .errors import CatalogError, ConfigError
 from .figures import format_figure
+from .glossary import Glossary, glossary_path, load_glossary
 from .locales import locale_info
 from .localise import check_source
 from .merge import Merge, merge_catalog
 from .pipeline import Failure, source_segments
 from .project import Project
+from .qa import Problem, check_catalog, source_problems
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,87 @@ def init(project: Project, code: str) -> list[Change]:
             fix=f"run `update --lang {code}` instead",
         )
     return update(project, (code,))
+
+
+def check(project: Project, locales: tuple[str, ...] = ()) -> list[Problem]:
+    """Return the problems of the sources' terms and of every catalog of each target locale."""
+    glossary = load_glossary(glossary_path(project.translations_dir))
+    live = templates(project)
+    problems = source_problems(glossary, _source_texts(live), project.source_locale)
+    pots = sorted(project.translations_dir.glob("*.pot"))
+    stale = (_stale_template(project, path, live.get(path.stem)) for path in pots)
+    problems += [problem for problem in stale if problem is not None]
+    for code in locales or project.target_locales:
+        for template_path in pots:
+            problems += _catalog_problems(project, code, template_path, glossary)
+    return problems
+
+
+def _catalog_problems(
+    project: Project, code: str, template_path: Path, glossary: Glossary
+) -> list[Problem]:
+    """Return the problems of one catalog, and a warning if `update` would rewrite it."""
+    path = po_path(project.translations_dir, code, template_path.stem)
+    shown = _shown(project, path)
+    if not path.exists():
+        return [_missing(shown, code)]
+    catalog = read_catalog(path, code)
+    found = check_catalog(
+        catalog, shown, locale_info(code), project.policy(code), glossary, project.source_locale
+    )
+    merged = merge_catalog(catalog, read_catalog(template_path)).catalog
+    if not holds(path, dump_catalog(merged)):
+        found.append(_stale_catalog(shown, template_path.name, code))
+    return found
+
+
+def _source_texts(catalogs: dict[str, Catalog]) -> list[tuple[str, str, int | None]]:
+    texts: list[tuple[str, str, int | None]] = []
+    for catalog in catalogs.values():
+        for message in catalog:
+            if message.id and message.locations:
+                path, line = message.locations[0]
+                texts.append((str(message.id), path, line))
+    return texts
+
+
+def _stale_template(project: Project, path: Path, live: Catalog | None) -> Problem | None:
+    if live is not None and holds(path, dump_catalog(live)):
+        return None
+    return Problem(
+        _shown(project, path),
+        None,
+        "stale",
+        "not up to date with the sources" if live else "no brief or template has this domain",
+        fix="run `python build.py extract`" if live else "delete it",
+        severity="warning",
+    )
+
+
+def _stale_catalog(shown: str, template: str, code: str) -> Problem:
+    return Problem(
+        shown,
+        None,
+        "stale",
+        f"not merged with {template}, or not in the canonical form",
+        fix=f"run `python build.py update --lang {code}` and commit the result",
+        severity="warning",
+    )
+
+
+def _missing(shown: str, code: str) -> Problem:
+    return Problem(
+        shown,
+        None,
+        "missing",
+        "catalog missing: the build shows this domain in English",
+        fix=f"run `python build.py update --lang {code}`",
+        severity="warning",
+    )
+
+
+def _shown(project: Project, path: Path) -> str:
+    return path.relative_to(project.root).as_posix()
 
 
 def _new_po(domain: str, code: str) -> Catalog:
