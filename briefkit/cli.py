@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
 
 from . import translations
 from .errors import BriefkitError, ErrorList
@@ -17,6 +18,7 @@ from .merge import Merge
 from .pipeline import FORMATS, Request, build
 from .project import Project, load_project
 from .qa import Problem
+from .stats import Stats, project_stats, total
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -59,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="start a new locale")
     init.add_argument("locale", help="gettext locale code, e.g. pt_BR")
     init.set_defaults(run=_init)
+    stats = commands.add_parser("stats", help="how much of each catalog is translated")
+    stats.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
+    stats.add_argument("--json", action="store_true", help="print JSON for machines")
+    stats.set_defaults(run=_stats)
     check = commands.add_parser("check", help="check translations and terminology")
     check.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
     check.add_argument("--json", action="store_true", help="print JSON for CI")
@@ -131,6 +137,49 @@ def _init(project: Project, args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _stats(project: Project, args: argparse.Namespace) -> int:
+    found = project_stats(project, tuple(args.lang))
+    if args.json:
+        print(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
+    else:
+        wide = Console(highlight=False)
+        wide.width = max(wide.width, 120)  # a pipe gets 80 columns, too few for the table
+        wide.print(_stats_table(project, found))
+    return 0
+
+
+def _stats_table(project: Project, found: list[Stats]) -> Table:
+    table = Table(title="Translation status: entries, and words of the English source")
+    for name in ("Locale", "Catalog"):
+        table.add_column(name)
+    for name in ("Translated", "Fuzzy", "Untranslated", "%"):
+        table.add_column(name, justify="right")
+    for name in ("Words translated", "fuzzy", "untranslated", "%"):
+        table.add_column(name, justify="right")
+    for code in dict.fromkeys(s.locale for s in found):
+        rows = [s for s in found if s.locale == code]
+        for row in [*rows, total(rows, code)]:
+            table.add_row(*_stats_row(row, project.policy(code).min_completeness))
+        table.add_section()
+    return table
+
+
+def _stats_row(row: Stats, minimum: float) -> list[str]:
+    colour = "green" if row.percent >= 100 else "yellow" if row.percent >= minimum else "red"
+    return [
+        row.locale,
+        "[bold]all[/]" if row.domain == "all" else _escape(row.domain),
+        str(row.translated),
+        str(row.fuzzy),
+        str(row.untranslated),
+        f"[{colour}]{row.percent:.1f}[/]",
+        str(row.words_translated),
+        str(row.words_fuzzy),
+        str(row.words_untranslated),
+        f"{row.words_percent:.1f}",
+    ]
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:

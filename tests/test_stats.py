@@ -1,0 +1,99 @@
+"""Translation statistics per locale and catalog, in entries and in words, as data and on the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.cli import main
+from briefkit.project import Project
+from briefkit.stats import Stats, catalog_stats, count_words, project_stats, total
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Reports rose to **{{ reports }}** in {{ reports.year }}, according to "
+            "[the source](https://example.org/report).",
+            8,
+        ),
+        ("Page %(page)s of %(pages)s", 2),
+        ("The children's rights, since 2019.", 5),
+        ("Use `safe_mode` here", 3),
+    ],
+)
+def test_words_are_counted_in_the_text_not_the_markup(text: str, words: int) -> None:
+    assert count_words(text) == words
+
+
+def test_a_catalog_counts_translated_fuzzy_and_untranslated_entries(sample: Project) -> None:
+    path = po_path(sample.translations_dir, "fr", "sample")
+    catalog = read_catalog(path, "fr")
+    catalog["Context"].flags.add("fuzzy")
+    write_catalog(path, catalog)
+    stats = catalog_stats(sample, "fr", "sample")
+    assert stats == Stats(
+        locale="fr",
+        domain="sample",
+        entries=17,
+        translated=15,
+        fuzzy=1,
+        untranslated=1,
+        words=64,
+        words_translated=56,
+        words_fuzzy=1,
+        words_untranslated=7,
+    )
+    assert round(stats.percent, 1) == 88.2 and round(stats.words_percent, 1) == 87.5
+
+
+def test_a_missing_catalog_is_all_untranslated(sample: Project) -> None:
+    po_path(sample.translations_dir, "zh_Hans", "templates").unlink()
+    stats = catalog_stats(sample, "zh_Hans", "templates")
+    assert (stats.entries, stats.translated, stats.untranslated) == (11, 0, 11)
+    assert stats.words == stats.words_untranslated == 87
+
+
+def test_every_locale_and_domain_and_their_totals(sample: Project) -> None:
+    found = project_stats(sample)
+    assert [(s.locale, s.domain) for s in found] == [
+        ("fr", "sample"),
+        ("fr", "templates"),
+        ("ar", "sample"),
+        ("ar", "templates"),
+        ("zh_Hans", "sample"),
+        ("zh_Hans", "templates"),
+    ]
+    fr = total([s for s in found if s.locale == "fr"], "fr")
+    assert (fr.domain, fr.entries, fr.translated, fr.untranslated) == ("all", 28, 20, 8)
+    assert fr.as_dict() == {
+        "locale": "fr",
+        "domain": "all",
+        "entries": {"total": 28, "translated": 20, "fuzzy": 0, "untranslated": 8},
+        "words": {"total": 151, "translated": 63, "fuzzy": 0, "untranslated": 88},
+        "percent": 71.4,
+        "words_percent": 41.7,
+    }
+
+
+def test_stats_prints_a_table_and_json(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(sample.root)
+    assert main(["stats", "--json", "--lang", "ar"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        catalog_stats(sample, "ar", "sample").as_dict(),
+        catalog_stats(sample, "ar", "templates").as_dict(),
+    ]
+    assert main(["stats"]) == 0
+    table = capsys.readouterr().out
+    rows = [" ".join(line.strip("│┃ ").split()) for line in table.splitlines() if line[:1] in "│┃"]
+    assert rows[:4] == [
+        "Locale ┃ Catalog ┃ Translated ┃ Fuzzy ┃ Untranslated ┃ % ┃ Words translated ┃ fuzzy ┃ untranslated ┃ %",
+        "fr │ sample │ 16 │ 0 │ 1 │ 94.1 │ 57 │ 0 │ 7 │ 89.1",
+        "fr │ templates │ 4 │ 0 │ 7 │ 36.4 │ 6 │ 0 │ 81 │ 6.9",
+        "fr │ all │ 20 │ 0 │ 8 │ 71.4 │ 63 │ 0 │ 88 │ 41.7",
+    ]
