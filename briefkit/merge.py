@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from babel.messages.catalog import Catalog, Message
 
@@ -132,6 +133,7 @@ def loose(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_TYPOGRAPHY).replace("\u00a0", " ")).strip()
 
 
+@lru_cache(maxsize=8192)
 def _comparable(text: str) -> str:
     return loose(text).casefold()
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -408,9 +408,11 @@ def _display(terms: tuple[Term, ...]) -> str:
     return plain[0] if plain else terms[0].text.replace("*", "")
 
 
-def _children(text: str) -> list[Any]:
+@lru_cache(maxsize=4096)
+def _children(text: str) -> tuple[Any, ...]:
+    """Return the inline tokens of a text (read only; several checks read the same text)."""
     tokens = markdown_parser().parseInline(text)
-    return list(tokens[0].children or []) if tokens else []
+    return tuple(tokens[0].children or []) if tokens else ()
 
 
 def _markup_counts(text: str) -> Counter[str]:

@@ -342,3 +342,16 @@ def test_check_warns_about_catalogs_update_would_rewrite(
         "translations/zh_Hans/LC_MESSAGES/templates.po: warning: not merged with templates.pot, or not "
         "in the canonical form (run `python build.py update --lang zh_Hans` and commit the result)",
     ]
+
+
+def test_check_warns_about_a_missing_catalog(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(sample.root)
+    canonical(sample)
+    po_path(sample.translations_dir, "ar", "templates").unlink()
+    assert main(["check", "--lang", "ar"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "translations/ar/LC_MESSAGES/templates.po: warning: catalog missing: the build shows this "
+        "domain in English (run `python build.py update --lang ar`)"
+    ]
