@@ -24,6 +24,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 from markdown_it import MarkdownIt
 
+from . import typography
 from .errors import CatalogError
 from .glossary import Glossary, Hit, Term, avoided, glossary_path, load_glossary, missed_preferred
 from .locales import LocaleInfo
@@ -122,6 +123,7 @@ def check_catalog(
             if translation:
                 findings += check_translation(source, translation, "python-format" in message.flags)
                 findings += check_terms(glossary, source, translation, source_locale, locale.code)
+                findings += typography_findings(translation, locale.language)
         problems += [_place(finding, path, message.lineno) for finding in findings]
     return problems
 
@@ -135,6 +137,14 @@ def check_translation(source: str, translation: str, python_format: bool = False
         *_markup_findings(source, translation),
         *_link_findings(source, translation),
         *_number_findings(source, translation),
+    ]
+
+
+def typography_findings(translation: str, language: str) -> list[Finding]:
+    """Return the language's typographic conventions the translation breaks (typography.py)."""
+    return [
+        Finding("typography", problem, fix, excerpt(translation))
+        for problem, fix in typography.check_text(translation, language)
     ]
 
 
@@ -323,9 +333,9 @@ def _markup_findings(source: str, translation: str) -> list[Finding]:
         if wanted[kind] != written[kind]
     ]
     for char in _DELIMITERS:
-        if _plain(translation).count(char) > _plain(source).count(char):
-            run = re.search(re.escape(char) + "+", _plain(translation))
-            mark = run.group() if run else char
+        runs = _delimiter_runs(_plain(translation), char)
+        if len(runs) > len(_delimiter_runs(_plain(source), char)):
+            mark = runs[0]
             found.append(
                 Finding(
                     "markup",
@@ -410,8 +420,12 @@ def _display(terms: tuple[Term, ...]) -> str:
 
 @lru_cache(maxsize=4096)
 def _children(text: str) -> tuple[Any, ...]:
-    """Return the inline tokens of a text (read only; several checks read the same text)."""
-    tokens = markdown_parser().parseInline(text)
+    """Return the inline tokens of a text as the renderers will parse it (read only, cached).
+
+    Figures are substituted before rendering, and a figure starts with a digit; a placeholder
+    left in place would change what `**` means next to it (`升至**{{ x }}**。` is strong once
+    the figure is in, not before). A letter stands in for it: it flanks as a digit does."""
+    tokens = markdown_parser().parseInline(PLACEHOLDER.sub("X", text))
     return tuple(tokens[0].children or []) if tokens else ()
 
 
@@ -422,6 +436,17 @@ def _markup_counts(text: str) -> Counter[str]:
 def _plain(text: str) -> str:
     """Return the text of the text tokens: what is left of the Markdown after parsing."""
     return "".join(str(c.content) for c in _children(text) if c.type == "text")
+
+
+def _delimiter_runs(plain: str, char: str) -> list[str]:
+    """Return the runs of a delimiter left as text; `_` inside a word (safe_mode) is no delimiter."""
+    runs = []
+    for run in re.finditer(re.escape(char) + "+", plain):
+        before, after = plain[run.start() - 1 : run.start()], plain[run.end() : run.end() + 1]
+        if char == "_" and before.isalnum() and after.isalnum():
+            continue
+        runs.append(run.group())
+    return runs
 
 
 def _targets(text: str) -> list[tuple[str, str]]:
@@ -435,9 +460,7 @@ def _targets(text: str) -> list[tuple[str, str]]:
 
 
 def _numbers(text: str) -> list[str]:
-    words = " ".join(
-        str(c.content) for c in _children(PLACEHOLDER.sub(" ", text)) if c.type in ("text", "image")
-    )
+    words = " ".join(str(c.content) for c in _children(text) if c.type in ("text", "image"))
     return ["".join(str(unicodedata.decimal(d)) for d in run) for run in _DIGITS.findall(words)]
 
 

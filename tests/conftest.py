@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,21 @@ def sample_root(tmp_path: Path) -> Path:
 def sample(sample_root: Path) -> Project:
     """The sample project, loaded."""
     return load_project(sample_root)
+
+
+@pytest.fixture
+def translate(sample: Project) -> Callable[[str, str, str], int]:
+    """A function that sets one translation in the sample's catalog and returns its entry's line."""
+    from briefkit.catalogs import po_path, read_catalog, write_catalog
+
+    def set_translation(locale: str, msgid: str, msgstr: str) -> int:
+        path = po_path(sample.translations_dir, locale, "sample")
+        catalog = read_catalog(path, locale)
+        catalog[msgid].string = msgstr
+        write_catalog(path, catalog)
+        return int(read_catalog(path, locale)[msgid].lineno)
+
+    return set_translation
 
 
 @pytest.fixture(scope="session")

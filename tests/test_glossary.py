@@ -4,12 +4,12 @@ titles, preferred terms, scripts without spaces, and the glossary file's own err
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from briefkit import translations
-from briefkit.catalogs import po_path, read_catalog, write_catalog
 from briefkit.errors import ConfigError
 from briefkit.glossary import avoided, glossary_path, load_glossary
 from briefkit.pipeline import Request, build
@@ -33,14 +33,6 @@ def project(sample: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
     translations.extract(sample)
     translations.update(sample)
     return sample
-
-
-def set_translation(project: Project, locale: str, msgid: str, msgstr: str) -> int:
-    path = po_path(project.translations_dir, locale, "sample")
-    catalog = read_catalog(path, locale)
-    catalog[msgid].string = msgstr
-    write_catalog(path, catalog)
-    return int(read_catalog(path, locale)[msgid].lineno)
 
 
 def set_source(project: Project, old: str, new: str) -> None:
@@ -72,11 +64,9 @@ def test_the_series_glossary_rests_on_its_sources() -> None:
 
 
 def test_a_term_to_avoid_in_a_french_translation_fails_the_check_and_the_build(
-    project: Project,
+    project: Project, translate: Callable[[str, str, str], int]
 ) -> None:
-    line = set_translation(
-        project, "fr", "Reports of financial sexual extortion", "La pédopornographie en ligne"
-    )
+    line = translate("fr", "Reports of financial sexual extortion", "La pédopornographie en ligne")
     expected = (
         f"translations/fr/LC_MESSAGES/sample.po:{line}: term to avoid “pédopornographie”: "
         "\"La pédopornographie en ligne\" (use “matériel d'abus sexuels d'enfants” "
@@ -132,8 +122,10 @@ def test_terms_match_case_insensitively_on_whole_words_with_their_variants() -> 
     assert hits("مكافحة وإباحية الأطفال", "ar") == ["وإباحية الأطفال"]
 
 
-def test_an_unsourced_term_only_warns(project: Project) -> None:
-    line = set_translation(project, "ar", "Context", "سياق مكافحة وإباحية الأطفال")
+def test_an_unsourced_term_only_warns(
+    project: Project, translate: Callable[[str, str, str], int]
+) -> None:
+    line = translate("ar", "Context", "سياق مكافحة وإباحية الأطفال")
     assert failures(project, "ar") == []
     assert [str(p) for p in translations.check(project, ("ar",))] == [
         f'translations/ar/LC_MESSAGES/sample.po:{line}: term to avoid “وإباحية الأطفال”: "سياق مكافحة '

@@ -152,8 +152,21 @@ def set_translation(project: Project, msgid: str, msgstr: str, locale: str = "fr
     write_catalog(path, catalog)
 
 
-def test_raw_html_in_a_translation_is_shown_as_text(sample: Project, secret: Path) -> None:
+def without_qa_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch off the QA gate, which refuses these translations first, to test the renderers'
+    own defence behind it."""
+    import briefkit.pipeline
+
+    monkeypatch.setattr(briefkit.pipeline, "_check_quality", lambda *args: None)
+
+
+def test_raw_html_in_a_translation_is_shown_as_text(
+    sample: Project, secret: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     set_translation(sample, "Context", f'Contexte <iframe src="{secret.as_uri()}"></iframe>')
+    [refused] = build(sample, Request(locales=("fr",))).failures
+    assert "raw HTML <iframe" in str(refused.error)
+    without_qa_gate(monkeypatch)
     report = build(sample, Request(locales=("fr",)))
     assert report.ok, [str(f.error) for f in report.failures]
     pdf = output_path(sample, "sample", "fr", "pdf")
@@ -161,8 +174,13 @@ def test_raw_html_in_a_translation_is_shown_as_text(sample: Project, secret: Pat
     assert embedded_files(pdf) == []
 
 
-def test_an_image_added_by_a_translation_embeds_nothing(sample: Project, secret: Path) -> None:
+def test_an_image_added_by_a_translation_embeds_nothing(
+    sample: Project, secret: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     set_translation(sample, "Context", f"Contexte ![x]({secret})")
+    [refused] = build(sample, Request(locales=("fr",))).failures
+    assert f"image {secret} is not in the source text" in str(refused.error)
+    without_qa_gate(monkeypatch)
     report = build(sample, Request(locales=("fr",)))
     pdf = output_path(sample, "sample", "fr", "pdf")
     assert SECRET not in pdf_bytes_text(pdf) and embedded_files(pdf) == []

@@ -4,12 +4,13 @@ the same checks over a catalog, in `check` and in every build."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from babel.messages.catalog import Catalog
 
 from briefkit import translations
-from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.catalogs import po_path
 from briefkit.cli import main
 from briefkit.glossary import Glossary
 from briefkit.locales import locale_info
@@ -131,18 +132,34 @@ def test_a_translation_adds_no_image() -> None:
                 "error: inline markup differs from the source: code (`…`) 1 in the source, 0 in the "
                 'translation: "Activez safe_mode." (mark the same words with the same Markdown as the '
                 "source does)",
-                'error: unbalanced markup: a stray "_": "Activez safe_mode." (close it as the source '
-                "does, or remove it)",
+            ],
+        ),
+        (
+            "Reports rose *sharply*.",
+            "Ils ont augmenté *fortement*.",
+            "Ils ont _fortement augmenté.",
+            [
+                "error: inline markup differs from the source: emphasis (*…*) 1 in the source, 0 in the "
+                'translation: "Ils ont _fortement augmenté." (mark the same words with the same '
+                "Markdown as the source does)",
+                'error: unbalanced markup: a stray "_": "Ils ont _fortement augmenté." (close it as the '
+                "source does, or remove it)",
             ],
         ),
     ],
-    ids=["kinds", "unclosed", "code"],
+    ids=["kinds", "unclosed", "code", "underscore"],
 )
 def test_inline_markup_is_balanced_and_of_the_same_kinds(
     source: str, good: str, bad: str, problems: list[str]
 ) -> None:
     assert found(source, good) == []
     assert found(source, bad) == problems
+
+
+def test_markup_is_read_as_rendered_with_the_figure_in_place() -> None:
+    """`**` between a Chinese letter and `{{` opens nothing, but it does once the figure is in."""
+    source = "Reports rose to **{{ reports }}**."
+    assert found(source, "举报数量升至**{{ reports }}**。") == []
 
 
 def test_numbers_typed_in_the_text_are_kept() -> None:
@@ -190,6 +207,19 @@ def test_raw_html_in_a_translation_is_flagged() -> None:
     ]
 
 
+def test_the_languages_typography_is_part_of_the_gate() -> None:
+    catalog = Catalog(locale="fr", domain="sample")
+    catalog.add("A “short” quote", "Une citation “courte”")
+    catalog["A “short” quote"].lineno = 9
+    fr, path = locale_info("fr"), "translations/fr/LC_MESSAGES/sample.po"
+    assert [str(p) for p in check_catalog(catalog, path, fr, Policy(), Glossary(None), "en")] == [
+        'translations/fr/LC_MESSAGES/sample.po:9: French quotation marks are « … », not “: "Une '
+        'citation “courte”" (write « … » with no-break spaces inside)'
+    ]
+    catalog["A “short” quote"].string = "Une citation «\u00a0courte\u00a0»"
+    assert check_catalog(catalog, path, fr, Policy(), Glossary(None), "en") == []
+
+
 def plural_catalog(forms: tuple[str, ...], header: str | None = None) -> Catalog:
     catalog = Catalog(locale="ru", domain="templates")
     catalog.add(("%(n)s brief", "%(n)s briefs"), forms, flags=["python-format"])
@@ -233,14 +263,6 @@ def test_fuzzy_entries_are_checked_only_where_the_policy_prints_them() -> None:
     assert problem.code == "placeholder"
 
 
-def set_translation(project: Project, locale: str, msgid: str, msgstr: str) -> int:
-    path = po_path(project.translations_dir, locale, "sample")
-    catalog = read_catalog(path, locale)
-    catalog[msgid].string = msgstr
-    write_catalog(path, catalog)
-    return int(read_catalog(path, locale)[msgid].lineno)
-
-
 LINK = (
     "Reports rose to **{{ reports }}** in {{ reports.year }}, according to "
     "[the source](https://example.org/report)."
@@ -248,11 +270,10 @@ LINK = (
 
 
 def test_a_qa_error_fails_the_edition_with_the_po_line(
-    sample: Project, monkeypatch: pytest.MonkeyPatch
+    sample: Project, monkeypatch: pytest.MonkeyPatch, translate: Callable[[str, str, str], int]
 ) -> None:
     monkeypatch.chdir(sample.root)
-    line = set_translation(
-        sample,
+    line = translate(
         "fr",
         LINK,
         "Selon [la source](https://example.org/rapport), **{{ reports }}** en {{ reports.year }}.",
@@ -270,8 +291,10 @@ def test_a_qa_error_fails_the_edition_with_the_po_line(
     assert [e.brief.locale.code for e in report.editions] == ["ar"]
 
 
-def test_a_warning_does_not_fail_the_build(sample: Project) -> None:
-    set_translation(sample, "fr", "Context", "Contexte (2024)")
+def test_a_warning_does_not_fail_the_build(
+    sample: Project, translate: Callable[[str, str, str], int]
+) -> None:
+    translate("fr", "Context", "Contexte (2024)")
     report = build(load_project(sample.root), Request(locales=("fr",), formats=()))
     assert report.ok
 
@@ -282,14 +305,17 @@ def canonical(sample: Project) -> None:
 
 
 def test_check_prints_each_problem_and_fails_on_errors(
-    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    sample: Project,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    translate: Callable[[str, str, str], int],
 ) -> None:
     monkeypatch.chdir(sample.root)
     canonical(sample)
     assert main(["check"]) == 0
     assert capsys.readouterr().err == "0 errors, 0 warnings\n"
 
-    line = set_translation(sample, "fr", "Context", "Contexte<br> (2024)")
+    line = translate("fr", "Context", "Contexte<br> (2024)")
     assert main(["check", "--lang", "fr"]) == 1
     out = capsys.readouterr()
     assert out.out.splitlines() == [
@@ -302,11 +328,14 @@ def test_check_prints_each_problem_and_fails_on_errors(
 
 
 def test_check_json_for_ci_and_strict_warnings(
-    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    sample: Project,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    translate: Callable[[str, str, str], int],
 ) -> None:
     monkeypatch.chdir(sample.root)
     canonical(sample)
-    line = set_translation(sample, "fr", "Context", "Contexte (2024)")
+    line = translate("fr", "Context", "Contexte (2024)")
     assert main(["check", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report == {
