@@ -42,6 +42,7 @@ _MARKUP = {
 }
 _DELIMITERS = "*_`"
 _DIGITS = re.compile(r"\d+")
+_CALENDAR = re.compile(r"\d+(?=[月日])")  # 8月, 17日: Chinese and Japanese write months and days so
 
 
 @dataclass(frozen=True)
@@ -392,7 +393,7 @@ def _number_findings(source: str, translation: str) -> list[Finding]:
             excerpt(translation),
             "warning",
         )
-        for number in _minus(written, wanted)
+        for number in _minus(_numbers(translation, calendar=False), wanted)
     ]
     return found
 
@@ -459,8 +460,11 @@ def _targets(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _numbers(text: str) -> list[str]:
+def _numbers(text: str, calendar: bool = True) -> list[str]:
+    """Return the numbers of a text's words in ASCII digits (without 8月-style months and days)."""
     words = " ".join(str(c.content) for c in _children(text) if c.type in ("text", "image"))
+    if not calendar:
+        words = _CALENDAR.sub(" ", words)
     return ["".join(str(unicodedata.decimal(d)) for d in run) for run in _DIGITS.findall(words)]
 
 

@@ -167,6 +167,8 @@ def test_numbers_typed_in_the_text_are_kept() -> None:
     assert found(source, "Les signalements augmentent depuis 2019, à 10 000 en 2022.") == []
     assert found(source, "ارتفعت البلاغات منذ ٢٠١٩ إلى ١٠٬٠٠٠ في ٢٠٢٢.") == []
     assert found(source, "自2019年以来，举报增至10,000份（2022年）。") == []
+    assert found("Since August 2022.", "自2022年8月以来。") == []  # a month, written as a number
+    assert found("On 8 August.", "8月8日。") == []
     assert found(source, "Les signalements augmentent depuis 2020, à 10 000 en 2022.") == [
         'error: number 2019 missing from the translation: "Les signalements augmentent depuis 2020, '
         'à 10 000 en 2022." (write 2019 as the source does (years and other numbers typed in the text '
