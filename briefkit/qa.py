@@ -122,17 +122,17 @@ def check_catalog(
         findings = _plural_findings(message, locale)
         for source, translation in _pairs(message):
             if translation:
-                findings += check_translation(source, translation, "python-format" in message.flags)
+                findings += check_translation(source, translation)
                 findings += check_terms(glossary, source, translation, source_locale, locale.code)
                 findings += typography_findings(translation, locale.language)
         problems += [_place(finding, path, message.lineno) for finding in findings]
     return problems
 
 
-def check_translation(source: str, translation: str, python_format: bool = False) -> list[Finding]:
+def check_translation(source: str, translation: str) -> list[Finding]:
     """Return what is wrong with one translation of one source text."""
     return [
-        *placeholder_findings(source, translation, python_format),
+        *placeholder_findings(source, translation),
         *_whitespace_findings(source, translation),
         *_html_findings(source, translation),
         *_markup_findings(source, translation),
@@ -149,7 +149,7 @@ def typography_findings(translation: str, language: str) -> list[Finding]:
     ]
 
 
-def placeholder_findings(source: str, translation: str, python_format: bool) -> list[Finding]:
+def placeholder_findings(source: str, translation: str) -> list[Finding]:
     """Return stray template syntax, and placeholders missing from or added to the translation."""
     found = []
     stray = stray_syntax(translation)
@@ -162,8 +162,10 @@ def placeholder_findings(source: str, translation: str, python_format: bool) -> 
                 excerpt(stray),
             )
         )
-    names = python_format_names if python_format else placeholders
-    wanted, written = names(source), names(translation)
+    # Both kinds everywhere: a %(field)s in a brief would be printed as is, a {{ figure }} in a
+    # template string too.
+    wanted = placeholders(source) + python_format_names(source)
+    written = placeholders(translation) + python_format_names(translation)
     for missing in _minus(wanted, written):
         found.append(
             Finding(

@@ -19,10 +19,10 @@ from briefkit.project import Policy, Project, load_project
 from briefkit.qa import check_catalog, check_translation
 
 
-def found(source: str, translation: str, python_format: bool = False) -> list[str]:
+def found(source: str, translation: str) -> list[str]:
     return [
         f'{f.severity}: {f.message}: "{f.excerpt}" ({f.fix})'
-        for f in check_translation(source, translation, python_format)
+        for f in check_translation(source, translation)
     ]
 
 
@@ -65,13 +65,27 @@ def found(source: str, translation: str, python_format: bool = False) -> list[st
                 "(copy %(number)s from the msgid into the msgstr)"
             ],
         ),
+        (
+            "Sources",
+            "Sources",
+            "Sources %(count)s",
+            [
+                'error: placeholder %(count)s is not in the source text: "Sources %(count)s" '
+                "(remove %(count)s; a translation uses only the source's placeholders)"
+            ],
+        ),
     ],
-    ids=["placeholder missing", "placeholder added", "template code", "template field"],
+    ids=[
+        "placeholder missing",
+        "placeholder added",
+        "template code",
+        "template field missing",
+        "template field added",
+    ],
 )
 def test_placeholders(source: str, good: str, bad: str, problems: list[str]) -> None:
-    python_format = "%(" in source
-    assert found(source, good, python_format) == []
-    assert found(source, bad, python_format) == problems
+    assert found(source, good) == []
+    assert found(source, bad) == problems
 
 
 def test_link_targets_are_identical() -> None:
