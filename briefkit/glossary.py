@@ -8,6 +8,7 @@ Terms match case-insensitively, on whole words in scripts that separate words wi
 anywhere in Chinese and Japanese. `*` at the start or end of a word stands for any letters
 (`matériel*` for the plural, `*الإباحية` for an Arabic prefix, `детск*` for Russian cases);
 straight and curly apostrophes, hyphens, е and ё, and any run of white space match each other.
+A word in parentheses is optional, with alternatives (`exploitation et (les|des|d') abus`).
 
 An avoided term is allowed inside a quoted title: a title listed for that concept and language,
 written in the text in italics (`*…*`) or inside quotation marks or book-title marks
@@ -31,6 +32,7 @@ from .yamlsource import Lines, load_yaml
 GLOSSARY_FILE = "glossary.yaml"
 PARTS = ("preferred", "avoid", "titles")
 _CELL_KEYS = (*PARTS, "sources", "unsourced", "note")
+_OPTIONAL = re.compile(r"^\(([^()]+)\)$")
 _QUOTED = re.compile(r"《[^》]*》|«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
 
 
@@ -184,7 +186,15 @@ def plain_text(markdown: str) -> tuple[str, list[tuple[int, int]]]:
 
 def compile_term(text: str) -> re.Pattern[str]:
     """Return the pattern of a glossary term (see the module's documentation)."""
-    body = r"\s+".join(_word_pattern(word) for word in text.split())
+    body = ""
+    for word in text.split():
+        optional = _OPTIONAL.match(word)
+        if optional:  # "(les|d')": one of these words, or none; an elided one needs no space
+            choices = "|".join(_word_pattern(w) for w in optional.group(1).split("|"))
+            body += rf"(?:(?:{choices})(?:\s+|(?<=['’ʼ])))?"
+        else:
+            body += _word_pattern(word) + r"\s+"
+    body = body.removesuffix(r"\s+")
     core = text.strip("*")
     before = "" if text.startswith("*") or not _spaced(core[:1]) else r"(?<!\w)"
     after = "" if text.endswith("*") or not _spaced(core[-1:]) else r"(?!\w)"

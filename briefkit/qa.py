@@ -417,7 +417,7 @@ def _avoided_finding(hit: Hit) -> Finding:
 
 def _display(terms: tuple[Term, ...]) -> str:
     """Return the first term written without wildcards (the dictionary form)."""
-    plain = [term.text for term in terms if "*" not in term.text]
+    plain = [term.text for term in terms if "*" not in term.text and "(" not in term.text]
     return plain[0] if plain else terms[0].text.replace("*", "")
 
 

@@ -122,6 +122,18 @@ def test_terms_match_case_insensitively_on_whole_words_with_their_variants() -> 
     assert hits("مكافحة وإباحية الأطفال", "ar") == ["وإباحية الأطفال"]
 
 
+def test_a_word_in_parentheses_is_optional() -> None:
+    source = "Online child sexual exploitation and abuse is growing."
+    for translation in (
+        "L’exploitation et les abus sexuels des enfants en ligne augmentent.",
+        "Lutter contre l’exploitation et d’abus sexuels d’enfants.",
+        "L’exploitation et abus sexuels des enfants.",
+    ):
+        assert check_terms(SERIES, source, translation, "en", "fr") == [], translation
+    [finding] = check_terms(SERIES, source, "L’exploitation et les violences en ligne.", "en", "fr")
+    assert finding.fix.startswith("use “exploitation et abus sexuels des enfants”")
+
+
 def test_an_unsourced_term_only_warns(
     project: Project, translate: Callable[[str, str, str], int]
 ) -> None:
