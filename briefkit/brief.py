@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import BriefError
 from .figures import Dataset, load_dataset
+from .textfile import read_utf8
 from .yamlsource import Lines, load_yaml
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -84,27 +85,14 @@ def load_brief(path: Path) -> Brief:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefError(
-            "brief not found", path=path, fix="check the name given to --brief"
-        ) from None
-    if len(raw) > MAX_BRIEF_BYTES:
-        raise BriefError(
-            f"brief is {len(raw):,} bytes, over the {MAX_BRIEF_BYTES:,}-byte limit",
-            path=path,
-            line=1,
-            fix="a policy brief is a few pages; split it into several briefs",
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BriefError(
-            "not valid UTF-8", path=path, line=line, fix="save the file as UTF-8"
-        ) from None
-    text = re.sub(r"\r\n?", "\n", text.removeprefix("\ufeff"))
+    text = read_utf8(
+        path,
+        BriefError,
+        what="brief",
+        missing_fix="check the name given to --brief",
+        limit=MAX_BRIEF_BYTES,
+        too_big_fix="a policy brief is a few pages; split it into several briefs",
+    )
     control = _CONTROL.search(text)
     if control:
         raise BriefError(

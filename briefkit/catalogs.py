@@ -26,9 +26,11 @@ from babel.messages.pofile import PoFileError, normalize, read_po, unescape
 from .errors import CatalogError
 from .po_syntax import check_po_syntax
 from .segments import Segment
+from .textfile import read_utf8
 from .writing import write_atomic
 
 TEMPLATES_DOMAIN = "templates"
+MAX_CATALOG_BYTES = 10_000_000
 WRAP_WIDTH = 76
 TEMPLATE_GLOBS = (("**.html", "jinja2"), ("**.md.j2", "jinja2"))
 _CREATION = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.M)
@@ -104,19 +106,14 @@ def templates_catalog(templates_dir: Path, root: Path) -> Catalog:
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Read a .pot or .po file, `#|` previous msgids included, or raise CatalogError with the line."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError(
-            "catalog not found", path=path, fix="run `python build.py extract` then `update`"
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError(
-            "not valid UTF-8", path=path, line=line, fix="save the file as UTF-8"
-        ) from None
+    text = read_utf8(
+        path,
+        CatalogError,
+        what="catalog",
+        missing_fix="run `python build.py extract` then `update`",
+        limit=MAX_CATALOG_BYTES,
+        too_big_fix="a catalog of this series is well under 1 MB; is it the right file?",
+    )
     check_po_syntax(text, path)
     # Babel reads `#|` lines as translator comments and refuses `#~|`: take them out first,
     # leaving blank lines so that every message keeps its line number.

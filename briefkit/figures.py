@@ -12,6 +12,7 @@ from babel.units import format_unit
 
 from .errors import BriefError, BriefkitError, raise_all
 from .locales import LocaleInfo
+from .textfile import read_utf8
 from .yamlsource import Lines, load_yaml
 
 UNITS = ("count", "percent", "duration-second", "duration-minute", "range")
@@ -80,20 +81,14 @@ class Dataset:
 
 def load_dataset(path: Path) -> Dataset:
     """Read and validate a data file; every problem is reported, not just the first."""
-    try:
-        raw_bytes = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefError(
-            "data file not found", path=path, fix="create it or fix the brief's `data:`"
-        ) from None
-    if len(raw_bytes) > _MAX_DATA_BYTES:
-        raise BriefError("data file is larger than 1 MB", path=path, fix="split it or trim it")
-    try:
-        text = raw_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BriefError(
-            f"not UTF-8 (byte {exc.start})", path=path, fix="save the file as UTF-8"
-        ) from None
+    text = read_utf8(
+        path,
+        BriefError,
+        what="data file",
+        missing_fix="create it or fix the brief's `data:`",
+        limit=_MAX_DATA_BYTES,
+        too_big_fix="a series needs a few dozen figures; trim it or split it",
+    )
     raw, lines = load_yaml(text, path)
     if not isinstance(raw, dict):
         raise BriefError(

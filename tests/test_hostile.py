@@ -476,3 +476,14 @@ def test_docx_charts_come_from_data_uris_only(sample: Project) -> None:
         if "/media/" in str(part.partname)
     ]
     assert len(media) == 1 and media[0].endswith(".png")
+
+
+def test_an_oversized_catalog_is_refused_before_parsing(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    po(sample).write_bytes(po(sample).read_bytes() + b"#. padding\n" * 1_000_000)
+    with pytest.raises(BriefkitError) as caught:
+        read_catalog(po(sample), "fr")
+    assert str(caught.value).startswith("translations/fr/LC_MESSAGES/sample.po:1: catalog is ")
+    assert str(caught.value).endswith(
+        "bytes, over the 10,000,000-byte limit (a catalog of this series is well under 1 MB; is it the right file?)"
+    )
