@@ -10,12 +10,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as ProgressBar
 from rich.table import Table
 
 from . import translations
 from .errors import BriefkitError, ErrorList
 from .merge import Merge
-from .pipeline import FORMATS, Request, build
+from .pipeline import (
+    FORMATS,
+    TIMEOUT,
+    Artifact,
+    Event,
+    Failure,
+    Report,
+    Request,
+    Waiting,
+    build,
+    merge,
+)
+from .plan import Shard, parse_shard
 from .project import Project, load_project
 from .qa import Problem
 from .stats import Stats, project_stats, total
@@ -70,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON for CI")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=_check)
+    commands.add_parser(
+        "merge", help="join the shard manifests gathered in dist/ into the release's"
+    ).set_defaults(run=_merge)
     return parser
 
 
@@ -90,8 +107,48 @@ def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) ->
         default=argparse.SUPPRESS if subcommand else False,
         help="preview: build locales below their completeness threshold",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="render every artifact, even those up to date",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=argparse.SUPPRESS if subcommand else 0,
+        metavar="N",
+        help=f"render in N worker processes (default: one per core, here {os.cpu_count()})",
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        default=default,
+        metavar="K/N",
+        help="build share K of N (for a CI matrix); then run `merge`",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=argparse.SUPPRESS if subcommand else TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop an artifact's renderer after this long (default {TIMEOUT:g})",
+    )
     if subcommand:
         parser.set_defaults(run=_build)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 up")
+    return int(text)
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return parse_shard(text)
+    except BriefkitError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
@@ -100,21 +157,105 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         locales=tuple(args.lang or ()),
         formats=tuple(args.format or FORMATS),
         allow_partial=args.allow_partial,
+        force=args.force,
+        jobs=args.jobs,
+        shard=args.shard,
+        timeout=float(args.timeout),
     )
     for code in request.locales:
         if code not in project.locales:
             where = _escape("pyproject.toml [tool.briefkit] locales")
             console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
             return 2
-    report = build(project, request)
-    for artifact in report.artifacts:
+    with _ProgressView(project) as view:
+        report = build(project, request, view)
+    _summary(project, report)
+    return 0 if report.ok else 1
+
+
+class _ProgressView:
+    """Shows a build's progress: a line per artifact and a bar of done, failed and left."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.bar = ProgressBar(
+            BarColumn(),
+            TextColumn(
+                "{task.fields[done]} done · {task.fields[failed]} failed · {task.fields[left]} left"
+            ),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> _ProgressView:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Waiting):
+            console.print(f"waiting: {_escape(event.holder)} is writing dist/")
+            return
+        if self.task is None:
+            self.bar.start()
+            self.task = self.bar.add_task(
+                "render", total=event.total, done=0, failed=0, left=event.total
+            )
+        left = event.total - event.done - event.failed
+        self.bar.update(
+            self.task,
+            completed=event.done + event.failed,
+            done=event.done,
+            failed=event.failed,
+            left=left,
+        )
+        if event.latest is not None:
+            console.print(_finished(self.project, event.latest))
+
+
+def _finished(project: Project, latest: Artifact | Failure) -> str:
+    if isinstance(latest, Failure):
+        return f"[red]failed[/] {_escape(latest.what)}"
+    path = _escape(str(latest.path.relative_to(project.root)))
+    return f"built {path} ({latest.size:,} bytes, {latest.seconds:.1f} s)"
+
+
+def _summary(project: Project, report: Report) -> None:
+    for path in report.removed:
         console.print(
-            f"built {_escape(str(artifact.path.relative_to(project.root)))} ({artifact.size:,} bytes)"
+            f"removed {_escape(str(path.relative_to(project.root)))} (no longer in the project)"
         )
     for failure in report.failures:
         console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
-    console.print(f"{len(report.artifacts)} built, {len(report.failures)} failed")
-    return 0 if report.ok else 1
+    if not report.artifacts and not report.failures:
+        console.print(f"nothing to rebuild: {len(report.current)} artifacts up to date")
+    else:
+        console.print(
+            f"{len(report.artifacts)} built, {len(report.current)} up to date, {len(report.failures)} failed"
+        )
+    if report.manifest is not None:
+        console.print(
+            f"dist/ lists {len(report.manifest.artifacts)} artifacts: {_published(report)}"
+        )
+
+
+def _published(report: Report) -> str:
+    if report.manifest is not None and report.manifest.shard is not None:
+        return f"manifest of shard {report.manifest.shard} written; run `merge` once every shard is in dist/"
+    return "manifest.json, SHA256SUMS, index.html"
+
+
+def _merge(project: Project, args: argparse.Namespace) -> int:
+    manifest, failures = merge(project, _ProgressView(project))
+    for failure in failures:
+        console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
+    console.print(
+        f"merged: dist/ lists {len(manifest.artifacts)} artifacts: manifest.json, SHA256SUMS, index.html"
+    )
+    return 0 if not failures else 1
 
 
 def _extract(project: Project, args: argparse.Namespace) -> int:

@@ -1,26 +1,32 @@
-"""The build, as a list of stages: load, extract, localise, check fonts, render, write.
+"""The build, as a list of stages: load, extract, localise, check fonts, plan, render, publish.
 
 Each stage takes data and returns data. Failures of one edition or one artifact are collected
-and reported with the others; nothing here prints.
+and reported with the others; nothing here prints (progress goes to a callback the CLI gives).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from . import fonts
+from . import fonts, publish
 from .brief import Brief, load_brief
 from .catalogs import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
 from .errors import BriefkitError, CatalogError, PolicyError, RenderError, raise_all
+from .jobs import FORMATS, Job, Rendered, run_jobs
+from .keys import render_inputs
 from .localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
+from .manifest import Manifest, edition_entry
+from .plan import Shard, artifact_path, plan_build, stale_paths
 from .project import Project
 from .segments import Segment, extract_segments
-from .writing import write_atomic
+from .state import Record, State, forget, load_state, locked, remove_partial_files, save_state
 
-FORMATS = ("pdf", "docx")
+TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class Request:
     locales: tuple[str, ...] = ()  # empty: all configured
     formats: tuple[str, ...] = FORMATS
     allow_partial: bool = False  # previews: build below the completeness threshold
+    force: bool = False  # render even what is up to date
+    jobs: int = 0  # worker processes; 0: one per core
+    shard: Shard | None = None  # build only this share (CI matrix); `merge` joins the shares
+    timeout: float = TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -44,13 +54,14 @@ class Edition:
 
 @dataclass(frozen=True)
 class Artifact:
-    """A file the build wrote."""
+    """A file in dist/."""
 
     brief: str
     locale: str
     format: str
     path: Path
     size: int
+    seconds: float = 0.0  # time it took to render, when this build rendered it
 
 
 @dataclass(frozen=True)
@@ -65,30 +76,76 @@ class Failure:
 class Report:
     """What a build did."""
 
-    artifacts: tuple[Artifact, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()  # rendered by this build
     failures: tuple[Failure, ...] = ()
     editions: tuple[Edition, ...] = field(default=(), repr=False)
+    current: tuple[Artifact, ...] = ()  # asked for, already up to date, not rendered again
+    removed: tuple[Path, ...] = ()  # artifacts of briefs or locales the project no longer has
+    manifest: Manifest | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
 
-def build(project: Project, request: Request) -> Report:
-    """Build every artifact the request asks for; collect what fails."""
+@dataclass(frozen=True)
+class Waiting:
+    """Progress: another build holds dist/; this one waits for it."""
+
+    holder: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress: artifacts rendered, failed and in all, and the one that just finished."""
+
+    total: int
+    done: int
+    failed: int
+    latest: Artifact | Failure | None = None
+
+
+Event = Waiting | Progress
+
+
+def build(
+    project: Project, request: Request, on_event: Callable[[Event], None] = lambda event: None
+) -> Report:
+    """Build every requested artifact that is not up to date, then publish dist/; collect failures."""
     failures: list[Failure] = []
     briefs = load_briefs(project, request.briefs, failures)
     segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
     editions = localise_all(
         project, [b for b in briefs if segments[b.slug] is not None], segments, request, failures
     )
-    artifacts = [
-        a
-        for e in editions
-        for fmt in request.formats
-        if (a := render_artifact(project, e, fmt, failures))
-    ]
-    return Report(tuple(artifacts), tuple(failures), tuple(editions))
+    dist = project.dist_dir
+    with locked(dist, lambda holder: on_event(Waiting(holder))):
+        state, removed = tidy_dist(project, load_state(dist))
+        plan = plan_build(
+            project,
+            editions,
+            request.formats,
+            state,
+            render_inputs(project.templates_dir),
+            request.force,
+        )
+        for record in plan.current:
+            state = state.with_record(record)
+        state, built = render(project, list(plan.jobs), state, request, on_event, failures)
+        save_state(dist, state)
+        manifest, errors = publish.publish(project, state, request.shard, site_strings(project))
+    failures += [Failure("download page", error) for error in errors]
+    current = tuple(_artifact(project, record) for record in plan.current)
+    return Report(tuple(built), tuple(failures), tuple(editions), current, removed, manifest)
+
+
+def merge(
+    project: Project, on_event: Callable[[Event], None] = lambda event: None
+) -> tuple[Manifest, list[Failure]]:
+    """Join the shard manifests gathered in dist/ into the release's manifest, sums and page."""
+    with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
+        manifest, errors = publish.merge(project, site_strings(project))
+    return manifest, [Failure("download page", error) for error in errors]
 
 
 def load_briefs(project: Project, names: tuple[str, ...], failures: list[Failure]) -> list[Brief]:
@@ -130,12 +187,15 @@ def localise_all(
     """Return every requested brief in every requested locale."""
     editions = []
     for code in request.locales or project.locales:
+        mine = [b for b in briefs if request.shard is None or request.shard.holds(b.slug, code)]
+        if not mine:
+            continue
         try:
             ui, ui_coverage = template_strings(project, code)
         except BriefkitError as exc:
             failures.append(Failure(f"templates {code}", exc))
             continue
-        for brief in briefs:
+        for brief in mine:
             try:
                 localised = localise(
                     project,
@@ -174,6 +234,12 @@ def localise(
 
 def template_strings(project: Project, code: str) -> tuple[dict[str, str], Coverage]:
     """Return the template strings in one locale (the source text where untranslated)."""
+    ui, lookup = translate_templates(project, code)
+    return ui, lookup.coverage()
+
+
+def translate_templates(project: Project, code: str) -> tuple[dict[str, str], Lookup]:
+    """Return the template strings in one locale, and the lookup that knows which were translated."""
     template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
     path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
@@ -187,60 +253,99 @@ def template_strings(project: Project, code: str) -> tuple[dict[str, str], Cover
         if message.id and isinstance(message.id, str)
     }
     _check_glyphs(project, lookup, code)
-    return ui, lookup.coverage()
+    return ui, lookup
 
 
-def render_artifact(
-    project: Project, edition: Edition, fmt: str, failures: list[Failure]
-) -> Artifact | None:
-    """Render one format of one edition and write it into dist/."""
-    brief = edition.brief
-    path = output_path(project, brief.slug, brief.locale.code, fmt)
-    what = f"{brief.slug} {brief.locale.code} {fmt}"
-    try:
-        data = render_bytes(project, edition, fmt)
-    except BriefkitError as exc:
-        failures.append(Failure(what, exc))
-        return None
-    except Exception as exc:  # a renderer bug or resource failure must not stop the other artifacts
-        crash = RenderError(
-            f"{what}: the renderer crashed: {type(exc).__name__}: {exc}",
-            fix="report it with the brief and locale",
+def site_strings(project: Project) -> publish.Strings:
+    """Return, per locale, the template strings and the msgids among them still in English."""
+
+    def strings(code: str) -> tuple[dict[str, str], set[str]]:
+        ui, lookup = translate_templates(project, code)
+        return ui, {p.segment.msgid for p in lookup.printed if not p.translated}
+
+    return strings
+
+
+def tidy_dist(project: Project, state: State) -> tuple[State, tuple[Path, ...]]:
+    """Delete what an interrupted build left half-written, and the artifacts of briefs or
+    locales the project no longer has; return the state without them."""
+    remove_partial_files(project.dist_dir)
+    stale = stale_paths(project, state)
+    if not stale:
+        return state, ()
+    state = forget(project.dist_dir, state, set(stale))
+    save_state(project.dist_dir, state)
+    return state, tuple(project.dist_dir / path for path in stale)
+
+
+def render(
+    project: Project,
+    jobs: list[Job],
+    state: State,
+    request: Request,
+    on_event: Callable[[Event], None],
+    failures: list[Failure],
+) -> tuple[State, list[Artifact]]:
+    """Render the jobs in worker processes, recording each artifact in the state as it lands."""
+    built: list[Artifact] = []
+    failed: list[Failure] = []
+    seconds = {path: record.seconds for path, record in state.records.items()}
+
+    def landed(job: Job, outcome: Rendered | BriefkitError) -> None:
+        nonlocal state
+        latest: Artifact | Failure
+        if isinstance(outcome, BriefkitError):
+            latest = Failure(job.what, outcome)
+            failed.append(latest)
+        else:
+            record = _record(job, outcome)
+            state = state.with_record(record)
+            save_state(project.dist_dir, state)  # a build killed now still knows this file
+            latest = _artifact(project, record)
+            built.append(latest)
+        on_event(Progress(len(jobs), len(built), len(failed), latest))
+
+    if jobs:
+        on_event(Progress(len(jobs), 0, 0))
+        run_jobs(
+            jobs,
+            landed,
+            workers=request.jobs or os.cpu_count() or 1,
+            timeout=request.timeout,
+            seconds=seconds,
         )
-        failures.append(Failure(what, crash))
-        return None
-    write_atomic(path, data)
-    return Artifact(brief.slug, brief.locale.code, fmt, path, len(data))
+    failures += failed
+    return state, built
 
 
-def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
-    """Return the bytes of one artifact (PDF through WeasyPrint, DOCX through pandoc)."""
-    from .render_html import render_html
-    from .templating import template_environment
+def _record(job: Job, rendered: Rendered) -> Record:
+    entry = edition_entry(
+        job.edition,
+        job.format,
+        job.path,
+        size=rendered.bytes,
+        sha256=rendered.sha256,
+        pages=rendered.pages,
+        cover=rendered.cover,
+    )
+    return Record(job.key, rendered.seconds, entry)
 
-    def gettext(text: str) -> str:
-        return edition.ui.get(text, text)
 
-    env = template_environment(project.templates_dir, gettext)
-    where = f"{edition.brief.slug} {edition.brief.locale.code} {fmt}"
-    if fmt == "pdf":
-        from .render_pdf import render_pdf
-
-        return render_pdf(
-            render_html(edition.brief, env, project.locale(project.source_locale)),
-            project.templates_dir / "pdf",
-            where,
-        )
-    if fmt == "docx":
-        from .render_docx import render_docx
-
-        return render_docx(edition.brief, env, project, where, gettext)
-    raise RenderError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
+def _artifact(project: Project, record: Record) -> Artifact:
+    entry = record.entry
+    return Artifact(
+        entry.brief,
+        entry.locale,
+        entry.format,
+        project.dist_dir / entry.path,
+        entry.bytes,
+        record.seconds,
+    )
 
 
 def output_path(project: Project, slug: str, locale: str, fmt: str) -> Path:
     """Return where an artifact goes: dist/<slug>/<slug>_<locale>.<format>."""
-    return project.dist_dir / slug / f"{slug}_{locale}.{fmt}"
+    return project.dist_dir / artifact_path(slug, locale, fmt)
 
 
 def _check_glyphs(project: Project, lookup: Lookup, code: str) -> None:

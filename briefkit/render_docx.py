@@ -23,7 +23,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from jinja2 import Environment
 
-from .catalogs import build_time
 from .charts import chart_png
 from .localise import LocalisedBrief
 from .project import Project
@@ -83,7 +82,7 @@ def render_docx(
     _properties(document, brief)
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    return normalise_zip(buffer.getvalue(), brief.date)
 
 
 def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> str:
@@ -335,14 +334,15 @@ def _properties(document: DocxDocument, brief: LocalisedBrief) -> None:
     props.language = brief.locale.bcp47
     created = dt.datetime.combine(brief.date, dt.time(), dt.UTC).replace(tzinfo=None)
     props.created = created
-    props.modified = build_time().replace(tzinfo=None)
+    props.modified = created  # the brief's date, as in the PDF: no build clock in the bytes
     props.last_modified_by = brief.publisher
     props.revision = 1
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Return the DOCX zip with fixed timestamps and permissions, so equal input gives equal bytes."""
-    stamp = build_time().timetuple()[:6]
+def normalise_zip(data: bytes, date: dt.date) -> bytes:
+    """Return the DOCX zip with every member dated `date` and fixed permissions, so equal input
+    gives equal bytes whenever and wherever it is built."""
+    stamp = (date.year, date.month, date.day, 0, 0, 0)
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:

@@ -1,0 +1,69 @@
+"""What a release publishes in dist/: manifest.json, SHA256SUMS and index.html, written from the
+state of dist/ (every artifact it holds, not only those this build rendered), or from the
+manifests of a sharded build's shards once they are gathered in one folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .errors import BriefkitError
+from .manifest import (
+    MANIFEST_FILE,
+    SHARD_GLOB,
+    SUMS_FILE,
+    Manifest,
+    make_manifest,
+    manifest_bytes,
+    merge_manifests,
+    read_manifest,
+    shard_file,
+    sums_bytes,
+)
+from .plan import Shard
+from .project import Project
+from .site import render_site, strings_or_english
+from .state import State
+from .writing import write_atomic
+
+SITE_FILE = "index.html"
+# locale -> (its template strings, the msgids among them still shown in English)
+Strings = Callable[[str], tuple[dict[str, str], set[str]]]
+
+
+def publish(
+    project: Project, state: State, shard: Shard | None, strings: Strings
+) -> tuple[Manifest, list[BriefkitError]]:
+    """Write the manifest of dist/ (a shard writes only its share's manifest); return it and any
+    catalog errors met while writing the page."""
+    entries = [
+        record.entry
+        for record in state.records.values()
+        if shard is None or shard.holds(record.entry.brief, record.entry.locale)
+    ]
+    manifest = make_manifest(
+        project.locales, project.source_locale, entries, str(shard) if shard else None
+    )
+    if shard is not None:
+        write_atomic(project.dist_dir / shard_file(str(shard)), manifest_bytes(manifest))
+        return manifest, []
+    return manifest, write_release(project, manifest, strings)
+
+
+def merge(project: Project, strings: Strings) -> tuple[Manifest, list[BriefkitError]]:
+    """Combine the shard manifests gathered in dist/ into the release's manifest, sums and page."""
+    dist = project.dist_dir
+    shards = [(path, read_manifest(path)) for path in sorted(dist.glob(SHARD_GLOB))]
+    manifest = merge_manifests(shards, dist, project.locales, project.source_locale)
+    return manifest, write_release(project, manifest, strings)
+
+
+def write_release(project: Project, manifest: Manifest, strings: Strings) -> list[BriefkitError]:
+    """Write manifest.json, SHA256SUMS and index.html; return catalog errors met on the way."""
+    dist = project.dist_dir
+    errors: list[BriefkitError] = []
+    page = render_site(manifest, project.templates_dir, strings_or_english(strings, errors), dist)
+    write_atomic(dist / MANIFEST_FILE, manifest_bytes(manifest))
+    write_atomic(dist / SUMS_FILE, sums_bytes(manifest))
+    write_atomic(dist / SITE_FILE, page.encode())
+    return errors

@@ -1,0 +1,252 @@
+"""A small process pool for renderers: one task at a time per worker process, a time limit per
+task, a worker that dies reported against the task it was running, and each worker replaced after
+a few tasks so memory stays bounded (WeasyPrint's grows across Chinese renders).
+
+concurrent.futures.ProcessPoolExecutor cannot do the middle two: a dead worker breaks the whole
+pool without saying which task killed it, and a task that hangs cannot be stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing import forkserver
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, TypeVar
+
+Task = TypeVar("Task")
+STOP_GRACE = 5.0  # seconds a stopped worker gets to remove its temporary file before SIGKILL
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Crashed:
+    """A task whose worker died, ran past the time limit, or raised an unexpected exception."""
+
+    reason: str
+
+
+@dataclass
+class _Worker(Generic[Task]):
+    process: BaseProcess
+    connection: Connection
+    task: Task | None = None
+    deadline: float = 0.0
+    done: int = 0
+    gone: bool = False
+
+
+def run_tasks(
+    function: Callable[[Task], Any],
+    tasks: Iterable[Task],
+    on_done: Callable[[Task, Any], None],
+    *,
+    workers: int,
+    timeout: float,
+    tasks_per_worker: int,
+    preload: tuple[str, ...] = (),
+) -> None:
+    """Run function(task) for every task in worker processes; call on_done(task, result or Crashed).
+
+    function must be a module-level function and tasks picklable. Interrupted (Ctrl-C), it stops
+    every worker before returning the interruption.
+    """
+    context = _context(preload)
+    queue = deque(tasks)
+    pool: list[_Worker[Task]] = []
+    try:
+        while queue or any(w.task is not None for w in pool):
+            _assign(pool, queue, context, function, workers, tasks_per_worker, timeout)
+            busy = [w for w in pool if w.task is not None]
+            ready = wait(_waitables(busy), timeout=_until_next_deadline(busy))
+            for worker in busy:
+                outcome = _outcome(worker, ready, timeout)
+                if outcome is not None:
+                    task, worker.task = worker.task, None
+                    on_done(task, outcome)  # type: ignore[arg-type]
+            pool[:] = [w for w in pool if not _retire(w, tasks_per_worker)]
+    finally:
+        for worker in pool:
+            _stop(worker)
+
+
+def _context(preload: tuple[str, ...]) -> Any:
+    # forkserver: workers start in milliseconds from a clean, single-threaded process that has
+    # already imported the renderers, while this process (which may run a progress thread)
+    # never forks and never imports them.
+    context = multiprocessing.get_context(os.environ.get("BRIEFKIT_START", "forkserver"))
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(list(preload))
+        _start_forkserver()
+    return context
+
+
+def _start_forkserver() -> None:
+    """Start the fork server with this process's import path.
+
+    Python 3.11's fork server ignores the sys.path it is handed, so a checkout run in place
+    (build.py, or the tests) would have its workers import an installed briefkit instead.
+    """
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def _assign(
+    pool: list[_Worker[Task]],
+    queue: deque[Task],
+    context: Any,
+    function: Callable[[Task], Any],
+    workers: int,
+    tasks_per_worker: int,
+    timeout: float,
+) -> None:
+    for worker in pool:
+        if worker.task is None and queue:
+            _give(worker, queue.popleft(), timeout)
+    while queue and len(pool) < workers:
+        worker = _start(context, function, tasks_per_worker)
+        pool.append(worker)
+        _give(worker, queue.popleft(), timeout)
+    if not queue:
+        for worker in pool:
+            if worker.task is None and not worker.gone:
+                _release(worker)
+
+
+def _start(context: Any, function: Callable[[Task], Any], tasks_per_worker: int) -> _Worker[Task]:
+    mine, theirs = context.Pipe()
+    process = context.Process(
+        target=_serve, args=(function, theirs, tasks_per_worker), name="briefkit-renderer"
+    )
+    process.start()
+    theirs.close()
+    return _Worker(process, mine)
+
+
+def _give(worker: _Worker[Task], task: Task, timeout: float) -> None:
+    worker.task, worker.deadline = task, time.monotonic() + timeout
+    with contextlib.suppress(OSError, EOFError):  # a worker gone: its sentinel reports the crash
+        worker.connection.send(task)
+
+
+def _release(worker: _Worker[Task]) -> None:
+    """Tell an idle worker there is no more work; it exits by itself."""
+    worker.gone = True
+    with contextlib.suppress(OSError, EOFError):
+        worker.connection.send(None)
+
+
+def _waitables(busy: list[_Worker[Task]]) -> list[Any]:
+    return [w.connection for w in busy] + [w.process.sentinel for w in busy]
+
+
+def _until_next_deadline(busy: list[_Worker[Task]]) -> float | None:
+    if not busy:
+        return 0.0
+    return max(0.0, min(w.deadline for w in busy) - time.monotonic())
+
+
+def _outcome(worker: _Worker[Task], ready: list[Any], timeout: float) -> Any:
+    """Return the worker's result, a Crashed, or None while it is still working."""
+    if worker.connection in ready:
+        try:
+            result = worker.connection.recv()
+        except (EOFError, OSError):
+            return _died(worker)
+        worker.done += 1
+        return result
+    if worker.process.sentinel in ready:
+        return _died(worker)
+    if time.monotonic() >= worker.deadline:
+        _stop(worker)
+        return Crashed(f"took longer than {timeout:g} s and was stopped")
+    return None
+
+
+def _died(worker: _Worker[Task]) -> Crashed:
+    worker.process.join(STOP_GRACE)
+    worker.gone = True
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return Crashed(f"the renderer process died of {name}{hint}")
+    return Crashed(f"the renderer process exited with status {code}")
+
+
+def _retire(worker: _Worker[Task], tasks_per_worker: int) -> bool:
+    """Return True when the worker is gone or has done its share (it then exits by itself)."""
+    if worker.task is None and (worker.gone or worker.done >= tasks_per_worker):
+        worker.connection.close()
+        worker.process.join(STOP_GRACE)
+        if worker.process.exitcode is None:
+            worker.process.kill()
+        return True
+    return False
+
+
+def _stop(worker: _Worker[Task]) -> None:
+    """Ask a worker to stop (SIGTERM lets it remove a half-written file), then make sure."""
+    worker.gone = True
+    if worker.process.exitcode is None:
+        worker.process.terminate()
+        worker.process.join(STOP_GRACE)
+    if worker.process.exitcode is None:
+        worker.process.kill()
+        worker.process.join()
+
+
+def _serve(function: Callable[[Any], Any], connection: Connection, tasks_per_worker: int) -> None:
+    """The worker's loop: run tasks until told to stop, the parent goes, or its share is done."""
+    signal.signal(
+        signal.SIGINT, signal.SIG_IGN
+    )  # Ctrl-C reaches the whole group: the parent decides
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    _die_with_parent()
+    for _ in range(tasks_per_worker):
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            result = function(task)
+        except Exception as exc:
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            result = Crashed(
+                f"{type(exc).__name__}: {exc} (at {os.path.basename(where.filename)}:{where.lineno})"
+            )
+        connection.send(result)
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    # SystemExit unwinds through writing.write_atomic, which deletes its temporary file.
+    sys.exit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel stop this worker when the process that started it dies (even by SIGKILL)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:
+        sys.exit(1)
