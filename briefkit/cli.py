@@ -16,9 +16,9 @@ from rich.table import Table
 
 from . import translations
 from .errors import BriefkitError, ErrorList
+from .jobs import FORMATS
 from .merge import Merge
 from .pipeline import (
-    FORMATS,
     TIMEOUT,
     Artifact,
     Event,
@@ -27,6 +27,7 @@ from .pipeline import (
     Request,
     Waiting,
     build,
+    cores,
     merge,
 )
 from .plan import Shard, parse_shard
@@ -118,7 +119,7 @@ def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) ->
         type=_positive,
         default=argparse.SUPPRESS if subcommand else 0,
         metavar="N",
-        help=f"render in N worker processes (default: one per core, here {os.cpu_count()})",
+        help=f"render in N worker processes (default: one per core, here {cores()})",
     )
     parser.add_argument(
         "--shard",
@@ -174,7 +175,8 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 class _ProgressView:
-    """Shows a build's progress: a line per artifact and a bar of done, failed and left."""
+    """Shows a build's progress: a line per artifact and, on a terminal, a bar of done, failed
+    and left."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -193,25 +195,26 @@ class _ProgressView:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+        if self.task is not None:
+            self.bar.stop()
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Waiting):
             console.print(f"waiting: {_escape(event.holder)} is writing dist/")
             return
-        if self.task is None:
+        if self.task is None and console.is_terminal:
             self.bar.start()
             self.task = self.bar.add_task(
                 "render", total=event.total, done=0, failed=0, left=event.total
             )
-        left = event.total - event.done - event.failed
-        self.bar.update(
-            self.task,
-            completed=event.done + event.failed,
-            done=event.done,
-            failed=event.failed,
-            left=left,
-        )
+        if self.task is not None:
+            self.bar.update(
+                self.task,
+                completed=event.done + event.failed,
+                done=event.done,
+                failed=event.failed,
+                left=event.total - event.done - event.failed,
+            )
         if event.latest is not None:
             console.print(_finished(self.project, event.latest))
 

@@ -92,11 +92,18 @@ def render_job(job: Job) -> Rendered | BriefkitError:
         return exc
     dist = job.project.dist_dir
     pages = cover = None
-    if job.format == "pdf":
-        png, pages = cover_png(data)
-        cover = cover_path(job.path)
-        write_atomic(dist / cover, png)
-    write_atomic(dist / job.path, data)
+    try:
+        if job.format == "pdf":
+            png, pages = cover_png(data)
+            cover = cover_path(job.path)
+            write_atomic(dist / cover, png)
+        write_atomic(dist / job.path, data)
+    except OSError as exc:
+        return RenderError(
+            f"{job.what}: cannot write it: {exc.strerror}",
+            path=dist / job.path,
+            fix="make sure dist/ is writable and has room",
+        )
     digest = hashlib.sha256(data).hexdigest()
     return Rendered(len(data), digest, pages, cover, time.perf_counter() - start)
 

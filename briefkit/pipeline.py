@@ -21,7 +21,7 @@ from .jobs import FORMATS, Job, Rendered, run_jobs
 from .keys import render_inputs
 from .localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
 from .manifest import Manifest, edition_entry
-from .plan import Shard, artifact_path, plan_build, stale_paths
+from .plan import Plan, Shard, artifact_path, plan_build, stale_paths
 from .project import Project
 from .segments import Segment, extract_segments
 from .state import Record, State, forget, load_state, locked, remove_partial_files, save_state
@@ -115,25 +115,21 @@ def build(
     failures: list[Failure] = []
     briefs = load_briefs(project, request.briefs, failures)
     segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
+    sharding = shard_share(project, request)
     editions = localise_all(
-        project, [b for b in briefs if segments[b.slug] is not None], segments, request, failures
+        project,
+        [b for b in briefs if segments[b.slug] is not None],
+        segments,
+        request,
+        sharding[1] if sharding else None,
+        failures,
     )
-    dist = project.dist_dir
-    with locked(dist, lambda holder: on_event(Waiting(holder))):
-        state, removed = tidy_dist(project, load_state(dist))
-        plan = plan_build(
-            project,
-            editions,
-            request.formats,
-            state,
-            render_inputs(project.templates_dir),
-            request.force,
-        )
-        for record in plan.current:
-            state = state.with_record(record)
-        state, built = render(project, list(plan.jobs), state, request, on_event, failures)
-        save_state(dist, state)
-        manifest, errors = publish.publish(project, state, request.shard, site_strings(project))
+    with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
+        state, removed = tidy_dist(project, load_state(project.dist_dir))
+        inputs = render_inputs(project.templates_dir)
+        plan = plan_build(project, editions, request.formats, state, inputs, request.force)
+        state, built = render(project, plan, state, request, on_event, failures)
+        manifest, errors = publish.publish(project, state, site_strings(project), sharding)
     failures += [Failure("download page", error) for error in errors]
     current = tuple(_artifact(project, record) for record in plan.current)
     return Report(tuple(built), tuple(failures), tuple(editions), current, removed, manifest)
@@ -146,6 +142,16 @@ def merge(
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
         manifest, errors = publish.merge(project, site_strings(project))
     return manifest, [Failure("download page", error) for error in errors]
+
+
+def shard_share(
+    project: Project, request: Request
+) -> tuple[Shard, frozenset[tuple[str, str]]] | None:
+    """Return the shard and the (brief, locale) editions it makes; None when not sharded."""
+    if request.shard is None:
+        return None
+    names = request.briefs or tuple(path.stem for path in project.brief_paths())
+    return request.shard, request.shard.share(names, request.locales or project.locales)
 
 
 def load_briefs(project: Project, names: tuple[str, ...], failures: list[Failure]) -> list[Brief]:
@@ -182,12 +188,13 @@ def localise_all(
     briefs: list[Brief],
     segments: dict[str, list[Segment] | None],
     request: Request,
+    share: frozenset[tuple[str, str]] | None,
     failures: list[Failure],
 ) -> list[Edition]:
-    """Return every requested brief in every requested locale."""
+    """Return every requested brief in every requested locale (of this shard's share, if any)."""
     editions = []
     for code in request.locales or project.locales:
-        mine = [b for b in briefs if request.shard is None or request.shard.holds(b.slug, code)]
+        mine = [b for b in briefs if share is None or (b.slug, code) in share]
         if not mine:
             continue
         try:
@@ -280,13 +287,17 @@ def tidy_dist(project: Project, state: State) -> tuple[State, tuple[Path, ...]]:
 
 def render(
     project: Project,
-    jobs: list[Job],
+    plan: Plan,
     state: State,
     request: Request,
     on_event: Callable[[Event], None],
     failures: list[Failure],
 ) -> tuple[State, list[Artifact]]:
-    """Render the jobs in worker processes, recording each artifact in the state as it lands."""
+    """Render the plan's jobs in worker processes, recording each artifact in the state as it
+    lands; return the state of dist/ (current artifacts included) and what was rendered."""
+    for record in plan.current:
+        state = state.with_record(record)
+    jobs = list(plan.jobs)
     built: list[Artifact] = []
     failed: list[Failure] = []
     seconds = {path: record.seconds for path, record in state.records.items()}
@@ -310,12 +321,18 @@ def render(
         run_jobs(
             jobs,
             landed,
-            workers=request.jobs or os.cpu_count() or 1,
+            workers=request.jobs or cores(),
             timeout=request.timeout,
             seconds=seconds,
         )
+    save_state(project.dist_dir, state)
     failures += failed
     return state, built
+
+
+def cores() -> int:
+    """Return the number of cores this process may run on (a container may allow fewer)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _record(job: Job, rendered: Rendered) -> Record:

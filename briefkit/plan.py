@@ -4,7 +4,7 @@ share of the whole a shard builds.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,14 +29,18 @@ class Shard:
     def __str__(self) -> str:
         return f"{self.index}/{self.count}"
 
-    def holds(self, brief: str, locale: str) -> bool:
-        """Return True when this shard builds the brief in this locale (both formats together).
+    def share(self, briefs: Iterable[str], locales: Iterable[str]) -> frozenset[tuple[str, str]]:
+        """Return the (brief, locale) editions this shard builds, both formats of each.
 
-        A digest of the name, not a position in a list: the share of an edition does not move
-        when briefs or locales are added.
+        Every Nth edition in order of locale, then brief: what a render costs depends mostly on
+        its language (Chinese fonts are large), so each shard gets a like share of each language.
         """
-        digest = hashlib.sha256(f"{brief}/{locale}".encode()).digest()
-        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+        editions = sorted((locale, brief) for locale in set(locales) for brief in set(briefs))
+        return frozenset(
+            (brief, locale)
+            for position, (locale, brief) in enumerate(editions)
+            if position % self.count == self.index - 1
+        )
 
 
 def parse_shard(text: str) -> Shard:

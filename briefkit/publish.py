@@ -24,7 +24,7 @@ from .plan import Shard
 from .project import Project
 from .site import render_site, strings_or_english
 from .state import State
-from .writing import write_atomic
+from .writing import write_if_changed
 
 SITE_FILE = "index.html"
 # locale -> (its template strings, the msgids among them still shown in English)
@@ -32,20 +32,24 @@ Strings = Callable[[str], tuple[dict[str, str], set[str]]]
 
 
 def publish(
-    project: Project, state: State, shard: Shard | None, strings: Strings
+    project: Project,
+    state: State,
+    strings: Strings,
+    shard: tuple[Shard, frozenset[tuple[str, str]]] | None = None,
 ) -> tuple[Manifest, list[BriefkitError]]:
-    """Write the manifest of dist/ (a shard writes only its share's manifest); return it and any
-    catalog errors met while writing the page."""
+    """Write manifest.json, SHA256SUMS and index.html for everything in dist/; or, for a shard
+    (with its share of editions), only the share's manifest. Return the manifest and any catalog
+    errors met while writing the page."""
+    share = shard[1] if shard is not None else None
     entries = [
         record.entry
         for record in state.records.values()
-        if shard is None or shard.holds(record.entry.brief, record.entry.locale)
+        if share is None or (record.entry.brief, record.entry.locale) in share
     ]
-    manifest = make_manifest(
-        project.locales, project.source_locale, entries, str(shard) if shard else None
-    )
-    if shard is not None:
-        write_atomic(project.dist_dir / shard_file(str(shard)), manifest_bytes(manifest))
+    label = str(shard[0]) if shard is not None else None
+    manifest = make_manifest(project.locales, project.source_locale, entries, label)
+    if label is not None:
+        write_if_changed(project.dist_dir / shard_file(label), manifest_bytes(manifest))
         return manifest, []
     return manifest, write_release(project, manifest, strings)
 
@@ -63,7 +67,7 @@ def write_release(project: Project, manifest: Manifest, strings: Strings) -> lis
     dist = project.dist_dir
     errors: list[BriefkitError] = []
     page = render_site(manifest, project.templates_dir, strings_or_english(strings, errors), dist)
-    write_atomic(dist / MANIFEST_FILE, manifest_bytes(manifest))
-    write_atomic(dist / SUMS_FILE, sums_bytes(manifest))
-    write_atomic(dist / SITE_FILE, page.encode())
+    write_if_changed(dist / MANIFEST_FILE, manifest_bytes(manifest))
+    write_if_changed(dist / SUMS_FILE, sums_bytes(manifest))
+    write_if_changed(dist / SITE_FILE, page.encode())
     return errors

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 from jinja2 import Environment
@@ -164,7 +165,7 @@ def _source_lang(text: str, original: str | None, is_source: bool) -> str | None
     return "en" if not is_source and original is not None and text == original else None
 
 
-def _download(entry: Entry, locale: object) -> Download:
+def _download(entry: Entry, locale: Locale) -> Download:
     return Download(
         label=FORMAT_LABELS.get(entry.format, entry.format.upper()),
         href=entry.path,
@@ -174,7 +175,7 @@ def _download(entry: Entry, locale: object) -> Download:
     )
 
 
-def _size(size: int, locale: object) -> str:
+def _size(size: int, locale: Locale) -> str:
     """Return a file size the way the locale writes it: 245 kB, 1,4 Mo, 20 كيلوبايت."""
     if size < 1_000_000:
         return format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short", locale=locale)
@@ -183,7 +184,7 @@ def _size(size: int, locale: object) -> str:
     )
 
 
-def _percent(percent: float, locale: object) -> str:
+def _percent(percent: float, locale: Locale) -> str:
     # Rounded down: a translation with one entry missing must not read as 100 %.
     whole = 100 if percent >= 100 else min(99, math.floor(percent))
     return format_percent(whole / 100, locale=locale)

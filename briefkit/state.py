@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import BriefkitError
 from .manifest import Entry, entry_from_json
-from .writing import write_atomic
+from .writing import write_if_changed
 
 STATE_FILE = ".state.json"
 LOCK_FILE = ".lock"
@@ -78,7 +78,7 @@ def save_state(dist: Path, state: State) -> None:
             for name, r in sorted(state.records.items())
         },
     }
-    write_atomic(dist / STATE_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode())
+    write_if_changed(dist / STATE_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode())
 
 
 def is_current(dist: Path, record: Record | None, key: str) -> bool:

@@ -1,0 +1,67 @@
+"""The worker pool: a crash or a hang is reported against its own task while the others finish,
+and workers are replaced after their share of tasks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import Any
+
+from briefkit.workers import Crashed, run_tasks
+
+
+def work(task: str) -> Any:
+    """A task for the pool (module level, so workers can import it)."""
+    if task == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if task == "hang":
+        time.sleep(60)
+    if task == "raise":
+        raise ValueError("bad input")
+    return (task, os.getpid())
+
+
+def run(tasks: list[str], **options: Any) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    settings = {"workers": 2, "timeout": 30.0, "tasks_per_worker": 8} | options
+    run_tasks(work, tasks, lambda task, outcome: results.__setitem__(task, outcome), **settings)
+    return results
+
+
+def test_every_task_runs_once_in_a_worker_process() -> None:
+    results = run([f"t{i}" for i in range(10)])
+    assert sorted(results) == sorted(f"t{i}" for i in range(10))
+    assert all(pid != os.getpid() for _, pid in results.values())
+
+
+def test_a_worker_that_dies_is_reported_against_its_task_and_the_others_finish() -> None:
+    results = run(["a", "crash", "b", "c", "d"])
+    assert results["crash"] == Crashed("the renderer process died of SIGKILL (out of memory?)")
+    assert {task for task, outcome in results.items() if isinstance(outcome, tuple)} == {
+        "a",
+        "b",
+        "c",
+        "d",
+    }
+
+
+def test_a_task_past_the_time_limit_is_stopped_and_the_others_finish() -> None:
+    started = time.monotonic()
+    results = run(["hang", "a", "b", "c"], timeout=2.0)
+    assert results["hang"] == Crashed("took longer than 2 s and was stopped")
+    assert all(isinstance(results[task], tuple) for task in "abc")
+    assert time.monotonic() - started < 30
+
+
+def test_an_unexpected_exception_is_reported_with_where_it_happened() -> None:
+    outcome = run(["raise"])["raise"]
+    assert isinstance(outcome, Crashed)
+    assert outcome.reason.startswith("ValueError: bad input (at test_workers.py:")
+
+
+def test_workers_are_replaced_after_their_share_of_tasks() -> None:
+    results = run([f"t{i}" for i in range(9)], workers=1, tasks_per_worker=3)
+    pids = [pid for _, pid in results.values()]
+    assert len(set(pids)) == 3
+    assert all(pids.count(pid) == 3 for pid in set(pids))
