@@ -124,13 +124,14 @@ def plain_text(markdown: str) -> str:
     """Return inline Markdown (a title) as the text a reader sees."""
     tokens = markdown_parser().parseInline(markdown)
     text = "".join(
-        child.content
-        if child.type in ("text", "code_inline")
-        else " " * child.type.endswith("break")
+        _SPOKEN.get(child.type, child.content if child.type in ("text", "code_inline") else "")
         for token in tokens
         for child in token.children or []
     )
     return text.strip() or markdown
+
+
+_SPOKEN = {"softbreak": " ", "hardbreak": " "}
 
 
 def make_manifest(

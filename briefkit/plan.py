@@ -47,9 +47,7 @@ def parse_shard(text: str) -> Shard:
     """Return the Shard written K/N, or raise with the fix."""
     index, _, count = text.partition("/")
     if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
-        raise ConfigError(
-            f"--shard {text!r} is not K/N", fix="write e.g. --shard 1/3 (shards count from 1)"
-        )
+        raise ConfigError(f"{text!r} is not K/N", fix="shard K of N, 1 ≤ K ≤ N: e.g. 1/3")
     return Shard(int(index), int(count))
 
 
