@@ -188,6 +188,7 @@ class _ProgressView:
             TimeElapsedColumn(),
             console=console,
             transient=True,
+            auto_refresh=False,  # no refresh thread: workers are forked from this process
         )
         self.task: TaskID | None = None
 
@@ -214,6 +215,7 @@ class _ProgressView:
                 done=event.done,
                 failed=event.failed,
                 left=event.total - event.done - event.failed,
+                refresh=True,
             )
         if event.latest is not None:
             console.print(_finished(self.project, event.latest))

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .errors import BriefkitError, RenderError
-from .workers import Crashed, run_tasks
+from .workers import Crashed, Raised, run_tasks
 from .writing import write_atomic
 
 if TYPE_CHECKING:
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 FORMATS = ("pdf", "docx")
 TASKS_PER_WORKER = 8  # then the worker is replaced, giving its memory back
 COVER_WIDTH = 240  # pixels: shown at 120 CSS pixels, sharp on high-density screens
-# Imported once by the process workers start from, so each new worker is ready at once.
-PRELOAD = ("briefkit.jobs", "weasyprint", "pypandoc", "docx", "pypdfium2")
+# Imported once, before the first worker is forked, so each new worker is ready at once.
+PRELOAD = ("weasyprint", "pypandoc", "docx", "pypdfium2")
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,16 @@ def run_jobs(
     """Render every job in worker processes, the slowest (as last measured; new ones first) first."""
     ordered = sorted(jobs, key=lambda job: -seconds.get(job.path, float("inf")))
 
-    def done(job: Job, outcome: Rendered | BriefkitError | Crashed) -> None:
-        if isinstance(outcome, Crashed):
+    def done(job: Job, outcome: Rendered | BriefkitError | Raised | Crashed) -> None:
+        if isinstance(outcome, Raised):
+            outcome = RenderError(
+                f"{job.what}: the renderer crashed: {outcome.exception}",
+                fix="report it with the brief and locale",
+            )
+        elif isinstance(outcome, Crashed):
             outcome = RenderError(
                 f"{job.what}: {outcome.reason}",
-                fix="the other artifacts were built; rerun to retry this one, and report it if it recurs",
+                fix="rerun to retry it; report it with the brief and locale if it recurs",
             )
         on_done(job, outcome)
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
 import sys
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
@@ -31,9 +30,16 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass(frozen=True)
 class Crashed:
-    """A task whose worker died, ran past the time limit, or raised an unexpected exception."""
+    """A task whose worker process died or ran past the time limit."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class Raised:
+    """A task that raised an exception the task function did not expect."""
+
+    exception: str  # "MemoryError: out of memory"
 
 
 @dataclass
@@ -56,10 +62,11 @@ def run_tasks(
     tasks_per_worker: int,
     preload: tuple[str, ...] = (),
 ) -> None:
-    """Run function(task) for every task in worker processes; call on_done(task, result or Crashed).
+    """Run function(task) for every task in worker processes; call on_done(task, outcome), the
+    outcome being what function returned, a Raised or a Crashed.
 
-    function must be a module-level function and tasks picklable. Interrupted (Ctrl-C), it stops
-    every worker before returning the interruption.
+    Results must be picklable. Interrupted (Ctrl-C), it stops every worker before passing the
+    interruption on.
     """
     context = _context(preload)
     queue = deque(tasks)
@@ -81,31 +88,13 @@ def run_tasks(
 
 
 def _context(preload: tuple[str, ...]) -> Any:
-    # forkserver: workers start in milliseconds from a clean, single-threaded process that has
-    # already imported the renderers, while this process (which may run a progress thread)
-    # never forks and never imports them.
-    context = multiprocessing.get_context(os.environ.get("BRIEFKIT_START", "forkserver"))
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(list(preload))
-        _start_forkserver()
-    return context
-
-
-def _start_forkserver() -> None:
-    """Start the fork server with this process's import path.
-
-    Python 3.11's fork server ignores the sys.path it is handed, so a checkout run in place
-    (build.py, or the tests) would have its workers import an installed briefkit instead.
-    """
-    saved = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
-    try:
-        forkserver.ensure_running()
-    finally:
-        if saved is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = saved
+    # fork: a worker starts as a copy of this process, with the renderers already imported
+    # (here, only now that there is something to render) and everything set up as it is here:
+    # import path, environment, working folder. This process runs no other thread, so the copy
+    # holds no lock another thread had taken.
+    for module in preload:
+        importlib.import_module(module)
+    return multiprocessing.get_context("fork")
 
 
 def _assign(
@@ -230,10 +219,7 @@ def _serve(function: Callable[[Any], Any], connection: Connection, tasks_per_wor
         try:
             result = function(task)
         except Exception as exc:
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            result = Crashed(
-                f"{type(exc).__name__}: {exc} (at {os.path.basename(where.filename)}:{where.lineno})"
-            )
+            result = Raised(f"{type(exc).__name__}: {exc}")
         connection.send(result)
 
 
@@ -243,7 +229,7 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 
 def _die_with_parent() -> None:
-    """Have the kernel stop this worker when the process that started it dies (even by SIGKILL)."""
+    """Have the kernel stop this worker when the build that started it dies (even by SIGKILL)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
