@@ -52,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[red]error:[/] {_escape(str(error))}")
         return 1
     except KeyboardInterrupt:
-        console.print("interrupted; files already in dist/ are complete and untouched")
+        console.print(
+            "interrupted; every file in dist/ is whole, old or new: build again to finish"
+        )
         return 130
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import BriefkitError, raise_all
 from .locales import locale_info
@@ -77,16 +77,20 @@ class Manifest:
     shard: str | None = None  # "K/N" for one shard's share
 
 
-def edition_entry(
-    edition: Edition,
-    fmt: str,
-    path: str,
-    *,
-    size: int,
-    sha256: str,
-    pages: int | None,
-    cover: str | None,
-) -> Entry:
+class Written(Protocol):
+    """What is known of a file once written: a worker's report, or an entry already recorded."""
+
+    @property
+    def bytes(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def pages(self) -> int | None: ...
+    @property
+    def cover(self) -> str | None: ...
+
+
+def edition_entry(edition: Edition, fmt: str, path: str, written: Written) -> Entry:
     """Return the manifest entry of one format of an edition, written to path."""
     brief = edition.brief
     return Entry(
@@ -94,10 +98,10 @@ def edition_entry(
         locale=brief.locale.code,
         format=fmt,
         path=path,
-        bytes=size,
-        pages=pages,
-        sha256=sha256,
-        cover=cover,
+        bytes=written.bytes,
+        pages=written.pages,
+        sha256=written.sha256,
+        cover=written.cover,
         title=plain_text(brief.title),
         subtitle=plain_text(brief.subtitle),
         series=plain_text(brief.series),

@@ -24,6 +24,7 @@ from .manifest import Manifest, edition_entry
 from .plan import Plan, Shard, artifact_path, plan_build, stale_paths
 from .project import Project
 from .segments import Segment, extract_segments
+from .site import Strings
 from .state import Record, State, forget, load_state, locked, remove_partial_files, save_state
 
 TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
@@ -263,7 +264,7 @@ def translate_templates(project: Project, code: str) -> tuple[dict[str, str], Lo
     return ui, lookup
 
 
-def site_strings(project: Project) -> publish.Strings:
+def site_strings(project: Project) -> Strings:
     """Return, per locale, the template strings and the msgids among them still in English."""
 
     def strings(code: str) -> tuple[dict[str, str], set[str]]:
@@ -336,16 +337,9 @@ def cores() -> int:
 
 
 def _record(job: Job, rendered: Rendered) -> Record:
-    entry = edition_entry(
-        job.edition,
-        job.format,
-        job.path,
-        size=rendered.bytes,
-        sha256=rendered.sha256,
-        pages=rendered.pages,
-        cover=rendered.cover,
+    return Record(
+        job.key, rendered.seconds, edition_entry(job.edition, job.format, job.path, rendered)
     )
-    return Record(job.key, rendered.seconds, entry)
 
 
 def _artifact(project: Project, record: Record) -> Artifact:

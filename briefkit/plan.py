@@ -101,14 +101,6 @@ def stale_paths(project: Project, state: State) -> tuple[str, ...]:
 def _refreshed(record: Record, edition: Edition, fmt: str) -> Record:
     """Return the record with its entry rebuilt from the edition (coverage of the page's labels
     may change without the file changing)."""
-    entry = record.entry
-    fresh = edition_entry(
-        edition,
-        fmt,
-        entry.path,
-        size=entry.bytes,
-        sha256=entry.sha256,
-        pages=entry.pages,
-        cover=entry.cover,
+    return Record(
+        record.key, record.seconds, edition_entry(edition, fmt, record.entry.path, record.entry)
     )
-    return Record(record.key, record.seconds, fresh)

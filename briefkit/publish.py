@@ -5,8 +5,6 @@ manifests of a sharded build's shards once they are gathered in one folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from .errors import BriefkitError
 from .manifest import (
     MANIFEST_FILE,
@@ -22,13 +20,11 @@ from .manifest import (
 )
 from .plan import Shard
 from .project import Project
-from .site import render_site, strings_or_english
+from .site import Strings, render_site, strings_or_english
 from .state import State
 from .writing import write_if_changed
 
 SITE_FILE = "index.html"
-# locale -> (its template strings, the msgids among them still shown in English)
-Strings = Callable[[str], tuple[dict[str, str], set[str]]]
 
 
 def publish(

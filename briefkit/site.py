@@ -24,6 +24,8 @@ from .locales import locale_info
 from .manifest import Entry, Language, Manifest
 from .templating import render_template, template_environment
 
+# locale -> (its template strings, the msgids among them still shown in English)
+Strings = Callable[[str], tuple[dict[str, str], set[str]]]
 PAGE = "site/index.html"
 SECTION = "site/language.html"
 FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX"}
@@ -63,7 +65,7 @@ class Card:
 def render_site(
     manifest: Manifest,
     templates_dir: Path,
-    strings: Callable[[str], tuple[dict[str, str], set[str]]],
+    strings: Strings,
     dist: Path,
 ) -> str:
     """Return index.html; strings(locale) gives (template strings, msgids shown untranslated)."""
@@ -87,7 +89,7 @@ def _section(
     manifest: Manifest,
     language: Language,
     templates_dir: Path,
-    strings: Callable[[str], tuple[dict[str, str], set[str]]],
+    strings: Strings,
     dist: Path,
 ) -> str:
     ui, untranslated = strings(language.code)
@@ -95,8 +97,9 @@ def _section(
     env = _section_environment(templates_dir, ui, None if is_source else untranslated)
     entries = [e for e in manifest.artifacts if e.locale == language.code]
     originals = {e.brief: e for e in manifest.artifacts if e.locale == manifest.source_locale}
+    source = None if is_source else locale_info(manifest.source_locale).bcp47
     cards = [
-        _card(group, language, originals.get(group[0].brief), is_source, dist)
+        _card(group, language, originals.get(group[0].brief), source, dist)
         for group in _by_brief(entries)
     ]
     return render_template(
@@ -140,29 +143,28 @@ def _by_brief(entries: list[Entry]) -> list[list[Entry]]:
 
 
 def _card(
-    group: list[Entry], language: Language, original: Entry | None, is_source: bool, dist: Path
+    group: list[Entry], language: Language, original: Entry | None, source: str | None, dist: Path
 ) -> Card:
+    """Return a brief's card; source is the source language's tag, None in its own section."""
     first = group[0]
     cover = next((e.cover for e in group if e.cover), None)
     locale = locale_info(language.code).babel
+
+    def still_source(text: str, original_text: str | None) -> str | None:
+        return source if source is not None and text == original_text else None
+
     return Card(
         id=f"{language.code}-{first.brief}",
         title=first.title,
-        title_lang=_source_lang(first.title, original.title if original else None, is_source),
+        title_lang=still_source(first.title, original.title if original else None),
         subtitle=first.subtitle,
-        subtitle_lang=_source_lang(
-            first.subtitle, original.subtitle if original else None, is_source
-        ),
+        subtitle_lang=still_source(first.subtitle, original.subtitle if original else None),
         cover=cover,
         cover_size=_half_size(dist / cover) if cover else (0, 0),
-        completeness="" if is_source else _percent(first.completeness.percent, locale),
+        completeness="" if source is None else _percent(first.completeness.percent, locale),
         review=first.review,
         downloads=tuple(_download(e, locale) for e in group),
     )
-
-
-def _source_lang(text: str, original: str | None, is_source: bool) -> str | None:
-    return "en" if not is_source and original is not None and text == original else None
 
 
 def _download(entry: Entry, locale: Locale) -> Download:
@@ -206,9 +208,7 @@ def _series(entries: list[Entry]) -> str:
     return " · ".join(names) or "Policy briefs"
 
 
-def strings_or_english(
-    translate: Callable[[str], tuple[dict[str, str], set[str]]], errors: list[BriefkitError]
-) -> Callable[[str], tuple[dict[str, str], set[str]]]:
+def strings_or_english(translate: Strings, errors: list[BriefkitError]) -> Strings:
     """Wrap a strings function so a broken catalog shows English labels and records the error."""
 
     def strings(code: str) -> tuple[dict[str, str], set[str]]:

@@ -107,7 +107,7 @@ def _assign(
     timeout: float,
 ) -> None:
     for worker in pool:
-        if worker.task is None and queue:
+        if worker.task is None and not worker.gone and queue:
             _give(worker, queue.popleft(), timeout)
     while queue and len(pool) < workers:
         worker = _start(context, function, tasks_per_worker)

@@ -292,7 +292,7 @@ def test_a_killed_build_leaves_every_artifact_whole_and_the_next_build_finishes_
         assert process.returncode == 130
         assert (
             stderr.splitlines()[-1]
-            == "interrupted; files already in dist/ are complete and untouched"
+            == "interrupted; every file in dist/ is whole, old or new: build again to finish"
         )
         assert not list((root / "dist").rglob("*.part"))
     assert_complete(root / "dist", {name: {old[name], new[name]} for name in ARTIFACTS})

@@ -205,3 +205,24 @@ def test_screenshots_for_a_person_to_look_at(
         shot.screenshot(path=str(path), full_page=True)
         shot.close()
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_title_not_yet_translated_is_marked_in_the_source_language(built_sample: Project) -> None:
+    from dataclasses import replace
+
+    from briefkit.manifest import read_manifest
+    from briefkit.site import render_site
+
+    manifest = read_manifest(built_sample.dist_dir / "manifest.json")
+    english = next(e.title for e in manifest.artifacts if e.locale == "en")
+    untranslated = replace(
+        manifest,
+        artifacts=tuple(
+            replace(e, title=english) if e.locale == "ar" else e for e in manifest.artifacts
+        ),
+    )
+    page = render_site(
+        untranslated, built_sample.templates_dir, lambda code: ({}, set()), built_sample.dist_dir
+    )
+    assert f'<h3 id="ar-sample-title" lang="en" dir="auto">{english}</h3>' in page
+    assert '<h3 id="fr-sample-title">Les signalements continuent d’augmenter</h3>' in page
