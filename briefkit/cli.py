@@ -28,7 +28,7 @@ from .pipeline import (
     Waiting,
     build,
     cores,
-    merge,
+    merge_shards,
 )
 from .plan import Shard, parse_shard
 from .project import Project, load_project
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
     commands.add_parser(
         "merge", help="join the shard manifests gathered in dist/ into the release's"
-    ).set_defaults(run=_merge)
+    ).set_defaults(run=_merge_shards)
     return parser
 
 
@@ -255,8 +255,8 @@ def _published(report: Report) -> str:
     return "manifest.json, SHA256SUMS, index.html"
 
 
-def _merge(project: Project, args: argparse.Namespace) -> int:
-    manifest, failures = merge(project, _ProgressView(project))
+def _merge_shards(project: Project, args: argparse.Namespace) -> int:
+    manifest, failures = merge_shards(project, _ProgressView(project))
     for failure in failures:
         console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
     console.print(

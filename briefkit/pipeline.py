@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from . import fonts, publish
 from .brief import Brief, load_brief
@@ -24,7 +24,7 @@ from .manifest import Manifest, edition_entry
 from .plan import Plan, Shard, artifact_path, plan_build, stale_paths
 from .project import Project
 from .segments import Segment, extract_segments
-from .site import Strings
+from .site import SITE_TEMPLATES, Strings
 from .state import Record, State, forget, load_state, locked, remove_partial_files, save_state
 
 TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
@@ -136,7 +136,7 @@ def build(
     return Report(tuple(built), tuple(failures), tuple(editions), current, removed, manifest)
 
 
-def merge(
+def merge_shards(
     project: Project, on_event: Callable[[Event], None] = lambda event: None
 ) -> tuple[Manifest, list[Failure]]:
     """Join the shard manifests gathered in dist/ into the release's manifest, sums and page."""
@@ -241,24 +241,30 @@ def localise(
 
 
 def template_strings(project: Project, code: str) -> tuple[dict[str, str], Coverage]:
-    """Return the template strings in one locale (the source text where untranslated)."""
-    ui, lookup = translate_templates(project, code)
-    return ui, lookup.coverage()
-
-
-def translate_templates(project: Project, code: str) -> tuple[dict[str, str], Lookup]:
-    """Return the template strings in one locale, and the lookup that knows which were translated."""
-    template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
+    """Return the template strings the PDF and DOCX print, in one locale (the source text where
+    untranslated), and their coverage: a label only the download page shows holds back no PDF."""
     path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
     _check_quality(project, code, catalog, path, [])
+    ui, lookup = translate_templates(project, code, _printed_in_artifacts(project))
+    return ui, lookup.coverage()
+
+
+def translate_templates(
+    project: Project, code: str, wanted: Callable[[Message], bool] = lambda message: True
+) -> tuple[dict[str, str], Lookup]:
+    """Return the wanted template strings in one locale, and the lookup that knows which of them
+    were translated."""
+    template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
+    path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
+    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
     lookup = Lookup(catalog, path, project.policy(code))
     ui = {
         message.id: lookup(
             Segment(message.id, "template", message.lineno or 0, str(path), msgctxt=message.context)
         )
         for message in template
-        if message.id and isinstance(message.id, str)
+        if message.id and isinstance(message.id, str) and wanted(message)
     }
     _check_glyphs(project, lookup, code)
     return ui, lookup
@@ -272,6 +278,15 @@ def site_strings(project: Project) -> Strings:
         return ui, {p.segment.msgid for p in lookup.printed if not p.translated}
 
     return strings
+
+
+def _printed_in_artifacts(project: Project) -> Callable[[Message], bool]:
+    """Return a test: is this template string used by a template other than the download page's?"""
+    site = (project.templates_dir / SITE_TEMPLATES).relative_to(project.root).as_posix() + "/"
+    return lambda message: (
+        not message.locations
+        or any(not filename.startswith(site) for filename, _ in message.locations)
+    )
 
 
 def tidy_dist(project: Project, state: State) -> tuple[State, tuple[Path, ...]]:

@@ -26,8 +26,9 @@ from .templating import render_template, template_environment
 
 # locale -> (its template strings, the msgids among them still shown in English)
 Strings = Callable[[str], tuple[dict[str, str], set[str]]]
-PAGE = "site/index.html"
-SECTION = "site/language.html"
+SITE_TEMPLATES = "site"  # under templates/
+PAGE = f"{SITE_TEMPLATES}/index.html"
+SECTION = f"{SITE_TEMPLATES}/language.html"
 FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX"}
 MEDIA_TYPES = {
     "pdf": "application/pdf",

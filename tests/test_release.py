@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, copy_sample
 
 from briefkit.cli import main
-from briefkit.pipeline import Request, build, merge, output_path
+from briefkit.pipeline import Request, build, merge_shards, output_path
 from briefkit.plan import Shard
 from briefkit.project import Project, load_project
 
@@ -337,7 +337,7 @@ def test_shards_merged_give_the_full_builds_manifest_sums_and_page(
             target = gathered / path.relative_to(shards[1].dist_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-    manifest, failures = merge(shards[0])
+    manifest, failures = merge_shards(shards[0])
     assert not failures
     assert len(manifest.artifacts) == 8
     for name in ("manifest.json", "SHA256SUMS", "index.html"):
