@@ -53,8 +53,8 @@ def test_a_catalog_counts_translated_fuzzy_and_untranslated_entries(sample: Proj
 def test_a_missing_catalog_is_all_untranslated(sample: Project) -> None:
     po_path(sample.translations_dir, "zh_Hans", "templates").unlink()
     stats = catalog_stats(sample, "zh_Hans", "templates")
-    assert (stats.entries, stats.translated, stats.untranslated) == (11, 0, 11)
-    assert stats.words == stats.words_untranslated == 87
+    assert (stats.entries, stats.translated, stats.untranslated) == (20, 0, 20)
+    assert stats.words == stats.words_untranslated == 103
 
 
 def test_every_locale_and_domain_and_their_totals(sample: Project) -> None:
@@ -68,14 +68,14 @@ def test_every_locale_and_domain_and_their_totals(sample: Project) -> None:
         ("zh_Hans", "templates"),
     ]
     fr = total([s for s in found if s.locale == "fr"], "fr")
-    assert (fr.domain, fr.entries, fr.translated, fr.untranslated) == ("all", 28, 20, 8)
+    assert (fr.domain, fr.entries, fr.translated, fr.untranslated) == ("all", 37, 29, 8)
     assert fr.as_dict() == {
         "locale": "fr",
         "domain": "all",
-        "entries": {"total": 28, "translated": 20, "fuzzy": 0, "untranslated": 8},
-        "words": {"total": 151, "translated": 63, "fuzzy": 0, "untranslated": 88},
-        "percent": 71.4,
-        "words_percent": 41.7,
+        "entries": {"total": 37, "translated": 29, "fuzzy": 0, "untranslated": 8},
+        "words": {"total": 167, "translated": 79, "fuzzy": 0, "untranslated": 88},
+        "percent": 78.4,
+        "words_percent": 47.3,
     }
 
 
@@ -94,6 +94,6 @@ def test_stats_prints_a_table_and_json(
     assert rows[:4] == [
         "Locale ┃ Catalog ┃ Translated ┃ Fuzzy ┃ Untranslated ┃ % ┃ Words translated ┃ fuzzy ┃ untranslated ┃ %",
         "fr │ sample │ 16 │ 0 │ 1 │ 94.1 │ 57 │ 0 │ 7 │ 89.1",
-        "fr │ templates │ 4 │ 0 │ 7 │ 36.4 │ 6 │ 0 │ 81 │ 6.9",
-        "fr │ all │ 20 │ 0 │ 8 │ 71.4 │ 63 │ 0 │ 88 │ 41.7",
+        "fr │ templates │ 13 │ 0 │ 7 │ 65.0 │ 22 │ 0 │ 81 │ 21.4",
+        "fr │ all │ 29 │ 0 │ 8 │ 78.4 │ 79 │ 0 │ 88 │ 47.3",
     ]
