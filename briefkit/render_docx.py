@@ -66,8 +66,7 @@ def render_docx(
     brief: LocalisedBrief, env: Environment, project: Project, where: str, gettext: Gettext
 ) -> bytes:
     """Return the DOCX of a localised brief."""
-    markdown = docx_markdown(brief, env, project)
-    markdown, alts = _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
+    markdown, alts = pandoc_input(brief, env, project)
     raw = _pandoc(markdown, brief, project.templates_dir / "docx", where)
     document = Document(io.BytesIO(raw))
     _describe_images(document, alts)
@@ -96,6 +95,14 @@ def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> 
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
     )
+
+
+def pandoc_input(
+    brief: LocalisedBrief, env: Environment, project: Project
+) -> tuple[str, list[str]]:
+    """Return the Markdown pandoc reads (charts embedded as pictures) and the charts' alt texts."""
+    markdown = docx_markdown(brief, env, project)
+    return _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
 
 
 def _embed_charts(
@@ -168,32 +175,11 @@ def _bookmarked(body: Any, name: str) -> list[Any]:
 
 
 def _pandoc(markdown: str, brief: LocalisedBrief, docx_templates: Path, where: str) -> bytes:
-    import pypandoc
-
     from .errors import RenderError
 
     with tempfile.TemporaryDirectory(prefix="briefkit-docx-") as tmp:
         output = Path(tmp) / "out.docx"
-        command = [
-            pypandoc.get_pandoc_path(),
-            "--from",
-            READER,
-            "--to",
-            "docx",
-            "--sandbox",
-            "--fail-if-warnings",
-            f"--reference-doc={docx_templates / 'reference.docx'}",
-            f"--lua-filter={docx_templates / 'raw-html-as-text.lua'}",
-            f"--output={output}",
-            "--metadata",
-            f"title={_plain(brief.title)}",
-            "--metadata",
-            f"lang={brief.locale.bcp47}",
-            "--metadata",
-            f"dir={brief.locale.direction}",
-        ]
-        if brief.subtitle:
-            command += ["--metadata", f"subtitle={_plain(brief.subtitle)}"]
+        command = pandoc_command(brief, docx_templates, output)
         try:
             result = subprocess.run(
                 command, input=markdown.encode(), capture_output=True, timeout=TIMEOUT
@@ -210,6 +196,33 @@ def _pandoc(markdown: str, brief: LocalisedBrief, docx_templates: Path, where: s
                 fix="fix the Markdown it names; pandoc warnings are failures",
             )
         return output.read_bytes()
+
+
+def pandoc_command(brief: LocalisedBrief, docx_templates: Path, output: Path) -> list[str]:
+    """Return the pandoc command line that writes a brief's DOCX (its Markdown on stdin)."""
+    import pypandoc
+
+    command = [
+        pypandoc.get_pandoc_path(),
+        "--from",
+        READER,
+        "--to",
+        "docx",
+        "--sandbox",
+        "--fail-if-warnings",
+        f"--reference-doc={docx_templates / 'reference.docx'}",
+        f"--lua-filter={docx_templates / 'raw-html-as-text.lua'}",
+        f"--output={output}",
+        "--metadata",
+        f"title={_plain(brief.title)}",
+        "--metadata",
+        f"lang={brief.locale.bcp47}",
+        "--metadata",
+        f"dir={brief.locale.direction}",
+    ]
+    if brief.subtitle:
+        command += ["--metadata", f"subtitle={_plain(brief.subtitle)}"]
+    return command
 
 
 def _set_language(document: DocxDocument, brief: LocalisedBrief) -> None:
