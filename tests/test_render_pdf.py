@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from briefkit import render_pdf as render_pdf_module
+from briefkit.charts import chart_png
 from briefkit.pdf_structure import read_structure
+from briefkit.pipeline import Request, build
+from briefkit.project import Project
+from briefkit.render_html import render_html
 from briefkit.render_pdf import render_pdf
+from briefkit.templating import template_environment
 
 ASSETS = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 
@@ -58,3 +64,37 @@ def test_figures_and_latin_runs_keep_their_own_order_inside_arabic() -> None:
         assert run in line, (run, line)
     # Visual order, left to right: the last figure of the sentence comes first.
     assert line.index("2022") < line.index("NCMEC") < line.index("10,000") < line.index("139")
+
+
+# One font configuration per process changes the speed, never the bytes.
+
+LOCALES = ("en", "ar", "zh_Hans", "fr")  # Latin, Arabic and CJK fonts through one configuration
+
+
+def _render_all(project: Project) -> list[bytes]:
+    """Return every sample edition's PDF and chart pictures, rendered in turn."""
+    outputs = []
+    for locale in LOCALES:
+        edition = build(project, Request(locales=(locale,), formats=())).editions[0]
+        env = template_environment(project.templates_dir, lambda t, ui=edition.ui: ui.get(t, t))
+        html = render_html(edition.brief, env, project.locale(project.source_locale))
+        outputs.append(render_pdf_module.render_pdf(html, project.templates_dir / "pdf", locale))
+        for chart in edition.brief.charts.values():
+            outputs.append(chart_png(edition.brief, chart, env, project.templates_dir / "pdf"))
+    return outputs
+
+
+def test_a_shared_font_configuration_gives_the_same_bytes(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = _render_all(sample)
+    assert render_pdf_module.font_configuration() is render_pdf_module.font_configuration()
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    with monkeypatch.context() as patch:  # WeasyPrint's default: a new configuration per document
+        patch.setattr(render_pdf_module, "font_configuration", FontConfiguration)
+        fresh = _render_all(sample)
+    assert len(shared) == len(fresh) > len(LOCALES)
+    for index, (ours, theirs) in enumerate(zip(shared, fresh, strict=True)):
+        assert ours == theirs, f"output {index} differs"
