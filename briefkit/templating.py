@@ -6,9 +6,36 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 
 Gettext = Callable[[str], str]
+
+
+class _Compiled(BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum.
+
+    Each artifact gets its own environment (its own `_`), which would otherwise compile every
+    template again: about a twentieth of a build's time.
+    """
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[str, str], Any] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        bucket.code = self.codes.get((bucket.key, bucket.checksum))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[(bucket.key, bucket.checksum)] = bucket.code
+
+
+_COMPILED = _Compiled()
 
 
 def template_environment(templates_dir: Path, gettext: Gettext) -> Environment:
@@ -21,6 +48,7 @@ def template_environment(templates_dir: Path, gettext: Gettext) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=gettext,
