@@ -71,9 +71,15 @@ def coverage(family: str) -> frozenset[int]:
 
 def missing_characters(text: str, families: tuple[str, ...]) -> list[str]:
     """Return 'U+XXXX NAME' for each printable character no family of the stack covers."""
-    covered = frozenset().union(*(coverage(f) for f in families))
+    covered = _covered(families)
     missing = sorted({c for c in text if ord(c) not in covered and _printable(c)})
     return [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in missing]
+
+
+@cache
+def _covered(families: tuple[str, ...]) -> frozenset[int]:
+    # Once per stack, not per text: the CJK font alone maps some 44,000 code points.
+    return frozenset().union(*(coverage(f) for f in families))
 
 
 def fingerprint(templates_dir: Path) -> str:
