@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,9 @@ def font_configuration() -> Any:
     """
     from weasyprint.text.fonts import FontConfiguration
 
+    # Dropped before the interpreter winds down, so it can still delete what an @font-face
+    # left in its temporary folder.
+    atexit.register(font_configuration.cache_clear)
     return FontConfiguration()
 
 
