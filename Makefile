@@ -4,7 +4,7 @@ PYTHON := .venv/bin/python
 # Reproducible output: timestamps come from the last commit unless the caller sets one.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
 
-.PHONY: build test setup setup-test golden lint images
+.PHONY: build test setup setup-test golden lint bench images
 
 build: setup
 	$(PYTHON) build.py
@@ -28,3 +28,8 @@ images: setup
 
 lint: setup-test
 	$(PYTHON) -m ruff check briefkit tests && $(PYTHON) -m ruff format --check briefkit tests && $(PYTHON) -m mypy briefkit
+
+# The benchmark (docs/benchmarks.md): about 15 minutes on 2 cores; `BENCH=--quick` for about 5.
+bench:
+	@scripts/setup.sh --bench
+	$(PYTHON) bench/run.py $(BENCH)

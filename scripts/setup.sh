@@ -3,6 +3,7 @@
 # environment with the pinned Python packages. Safe to run again: it installs only what is missing.
 #   scripts/setup.sh          what building needs
 #   scripts/setup.sh --test   also what the tests need (Chromium for the download-page test, poppler)
+#   scripts/setup.sh --bench  also what bench/run.py needs (pyinstrument, Typst)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ extras=()
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium poppler-utils)
   extras=(test)
+elif [[ "${1:-}" == "--bench" ]]; then
+  extras=(bench)
 fi
 
 missing=()

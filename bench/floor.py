@@ -1,0 +1,168 @@
+"""The floor: the renderers alone, writing the same files from the same input as the pipeline.
+
+`prepare_floor` (in the benchmark's process, untimed) localises every edition with the
+pipeline's own stages and writes what the pipeline hands its renderers: the HTML it gives
+WeasyPrint and the Markdown it pipes to pandoc (charts already embedded as pictures), with
+pandoc's exact command line. Running this file then renders them and nothing else, in one
+process or in a pool of N:
+
+    python bench/floor.py JOBS.json --jobs N     # prints per-file seconds as JSON
+
+The runner imports only WeasyPrint and the standard library, never briefkit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FloorInputs:
+    """The prepared renderer inputs of a project, and what could not be prepared."""
+
+    jobs_file: Path
+    jobs: int  # files to write
+    failures: tuple[str, ...]
+
+
+def prepare_floor(root: Path, work: Path, allow_partial: bool) -> FloorInputs:
+    """Write every edition's HTML and pandoc Markdown under work; return the jobs file."""
+    from briefkit.project import load_project
+    from briefkit.render_docx import pandoc_command, pandoc_input
+    from briefkit.render_html import render_html
+    from briefkit.templating import template_environment
+
+    project = load_project(root)
+    ready, failures = editions(project, allow_partial)
+    inputs, outputs = work / "inputs", work / "out"
+    inputs.mkdir(parents=True, exist_ok=True)
+    outputs.mkdir(parents=True, exist_ok=True)
+    source = project.locale(project.source_locale)
+    jobs: list[dict[str, Any]] = []
+    for edition in ready:
+        brief = edition.brief
+        name = f"{brief.slug}_{brief.locale.code}"
+        env = template_environment(project.templates_dir, _gettext(edition.ui))
+        html = inputs / f"{name}.html"
+        html.write_text(render_html(brief, env, source), encoding="utf-8")
+        jobs.append(
+            {
+                "kind": "pdf",
+                "input": str(html),
+                "output": str(outputs / f"{name}.pdf"),
+                "base_url": str(project.templates_dir / "pdf") + "/",
+            }
+        )
+        markdown = inputs / f"{name}.md"
+        markdown.write_text(pandoc_input(brief, env, project)[0], encoding="utf-8")
+        command = pandoc_command(brief, project.templates_dir / "docx", outputs / f"{name}.docx")
+        jobs.append(
+            {
+                "kind": "docx",
+                "input": str(markdown),
+                "output": str(outputs / f"{name}.docx"),
+                "command": command,
+            }
+        )
+    jobs_file = work / "jobs.json"
+    jobs_file.write_text(json.dumps(jobs, indent=1), encoding="utf-8")
+    return FloorInputs(jobs_file, len(jobs), tuple(f"{f.what}: {f.error}" for f in failures))
+
+
+def order_jobs(jobs_file: Path, seconds: dict[str, float]) -> Path:
+    """Write a copy of the jobs, longest first as measured; return its path.
+
+    Longest-first is the best a pool can do with known durations, so the N-process floor is as
+    low as the renderers allow.
+    """
+    jobs = json.loads(jobs_file.read_text(encoding="utf-8"))
+    jobs.sort(key=lambda job: -seconds.get(job["output"], 0.0))
+    ordered = jobs_file.with_name("jobs-longest-first.json")
+    ordered.write_text(json.dumps(jobs, indent=1), encoding="utf-8")
+    return ordered
+
+
+def editions(project: Any, allow_partial: bool) -> tuple[list[Any], list[Any]]:
+    """Return every edition of the project, localised by the pipeline's own stages."""
+    from briefkit import pipeline
+
+    failures: list[pipeline.Failure] = []
+    request = pipeline.Request(allow_partial=allow_partial)
+    briefs = pipeline.load_briefs(project, (), failures)
+    segments = {brief.slug: pipeline.source_segments(project, brief, failures) for brief in briefs}
+    ready = [brief for brief in briefs if segments[brief.slug] is not None]
+    return pipeline.localise_all(project, ready, segments, request, failures), failures
+
+
+def _gettext(ui: dict[str, str]) -> Any:
+    def gettext(text: str) -> str:
+        return ui.get(text, text)
+
+    return gettext
+
+
+# The runner: renderers only.
+
+
+def render_job(job: dict[str, Any]) -> tuple[str, float]:
+    """Write one file with its renderer alone; return its output path and seconds."""
+    start = time.perf_counter()
+    if job["kind"] == "pdf":
+        import weasyprint
+
+        html = Path(job["input"]).read_text(encoding="utf-8")
+        weasyprint.HTML(string=html, base_url=job["base_url"]).write_pdf(
+            job["output"], pdf_variant="pdf/ua-1", custom_metadata=True, font_config=_fonts()
+        )
+    else:
+        result = subprocess.run(
+            job["command"], input=Path(job["input"]).read_bytes(), capture_output=True
+        )
+        if result.returncode != 0 or result.stderr.strip():
+            raise RuntimeError(f"pandoc failed on {job['input']}: {result.stderr.decode()[:200]}")
+    return job["output"], time.perf_counter() - start
+
+
+@cache
+def _fonts() -> Any:
+    """Return this process's one font configuration: WeasyPrint at its fastest, as the
+    pipeline calls it (a new one per document, WeasyPrint's default, is a third slower)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def run_floor(jobs: list[dict[str, Any]], processes: int) -> dict[str, float]:
+    """Render every job in `processes` processes; return the seconds of each output."""
+    import weasyprint  # noqa: F401  (imported before forking, as the pipeline preloads it)
+
+    if processes == 1:
+        return dict(map(render_job, jobs))
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        return dict(pool.imap_unordered(render_job, jobs, chunksize=1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render a jobs file (see the module docstring); print per-file seconds as JSON."""
+    parser = argparse.ArgumentParser(description="The renderers alone, on prepared input.")
+    parser.add_argument("jobs", type=Path, help="jobs file written by prepare_floor")
+    parser.add_argument("--jobs", dest="processes", type=int, default=1, help="processes")
+    args = parser.parse_args(argv)
+    jobs = json.loads(args.jobs.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    seconds = run_floor(jobs, args.processes)
+    json.dump({"seconds": seconds, "render_seconds": time.perf_counter() - start}, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
