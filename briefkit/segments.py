@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -123,7 +123,7 @@ def assign_contexts(segments: list[Segment]) -> list[Segment]:
 def translate_body(body: str, translate: Callable[[str, str], str]) -> str:
     """Return the body with each segment replaced by translate(msgid, kind)."""
     lines = body.split("\n")
-    for block in reversed(list(_blocks(body))):
+    for block in reversed(_blocks(body)):
         new = tuple(
             translate(t, k) if t.strip() else t
             for t, k in zip(block.texts, block.kinds, strict=True)
@@ -135,7 +135,14 @@ def translate_body(body: str, translate: Callable[[str, str], str]) -> str:
     return "\n".join(lines)
 
 
-def _blocks(body: str) -> Iterator[_Block]:
+@lru_cache(maxsize=1024)
+def _blocks(body: str) -> tuple[_Block, ...]:
+    """Return the body's blocks. Cached: every locale of a brief splices the same source, and
+    localising one edition asks three times (charts, sources, body)."""
+    return tuple(_parse_blocks(body))
+
+
+def _parse_blocks(body: str) -> Iterator[_Block]:
     tokens = markdown_parser().parse(body)
     lines = body.split("\n")
     section: list[tuple[int, str]] = []

@@ -62,3 +62,18 @@ def test_same_text_in_two_roles_gets_a_context(tmp_path: Path, sample: Project) 
     _, found = segments_of(sample)
     contexts = {(s.msgid, s.msgctxt) for s in found if s.msgid == "Members"}
     assert contexts == {("Members", "heading"), ("Members", "table cell")}
+
+
+def test_a_body_is_parsed_once_however_many_locales_splice_it(sample: Project) -> None:
+    from briefkit import segments
+
+    brief, _ = segments_of(sample)
+    body = brief.body + "\n<!-- a body no other test parses -->\n"
+    before = segments._blocks.cache_info()
+    upper = translate_body(body, lambda text, kind: text.upper())
+    lower = translate_body(body, lambda text, kind: text.lower())
+    same = translate_body(body, lambda text, kind: text)
+    after = segments._blocks.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    assert same == body and upper != lower  # each splice still uses its own translations
+    assert "REPORTS ROSE" in upper and "reports rose" in lower
