@@ -100,7 +100,7 @@ def editions(project: Any, allow_partial: bool) -> tuple[list[Any], list[Any]]:
     briefs = pipeline.load_briefs(project, (), failures)
     segments = {brief.slug: pipeline.source_segments(project, brief, failures) for brief in briefs}
     ready = [brief for brief in briefs if segments[brief.slug] is not None]
-    return pipeline.localise_all(project, ready, segments, request, failures), failures
+    return pipeline.localise_all(project, ready, segments, request, None, failures), failures
 
 
 def _gettext(ui: dict[str, str]) -> Any:

@@ -116,15 +116,28 @@ def _scale_spread(scales: list[Scale], why_not: dict[str, str]) -> Goal:
     measured = [s for s in scales if s.per_artifact is not None]
     if len(measured) < 2:
         return Goal(goal, why_not.get("scale", "fewer than two sizes measured"), None)
-    base = measured[0].per_artifact or 0.0
+    first = measured[0]
+    base = first.per_artifact or 0.0
     parts = [
-        f"{s.artifacts}: {s.per_artifact:.3f} s ({(s.per_artifact or 0) / base - 1:+.0%})"
+        f"{s.artifacts}: {s.per_artifact:.3f} s ({(s.per_artifact or 0) / base - 1:+.1%})"
         for s in measured
     ]
     spread_ok = all(abs((s.per_artifact or 0) / base - 1) <= SCALE_SPREAD for s in measured)
     sizes = ", ".join(str(s.artifacts) for s in measured)
     note = "" if measured[-1].artifacts >= 1200 else f" (sizes {sizes} only)"
-    return Goal(goal, "; ".join(parts) + note, spread_ok)
+    return Goal(goal, "; ".join(parts) + note + _marginal(first, measured[1:]), spread_ok)
+
+
+def _marginal(first: Scale, larger: list[Scale]) -> str:
+    """Return the time per extra artifact beyond the smallest size (start-up paid once)."""
+    if first.timing.seconds is None:
+        return ""
+    each = [
+        f"{s.artifacts}: {(s.timing.seconds - first.timing.seconds) / (s.artifacts - first.artifacts):.3f} s"
+        for s in larger
+        if s.timing.seconds is not None and s.artifacts > first.artifacts
+    ]
+    return f"; per artifact beyond the first {first.artifacts}: " + ", ".join(each) if each else ""
 
 
 def _memory(series: Series | None, scales: list[Scale], why_not: dict[str, str]) -> Goal:

@@ -80,7 +80,7 @@ class Quiet:
     less than `cores` of CPU: other people's builds share this machine."""
 
     cores: float = 0.25
-    patience: float = 60.0
+    patience: float = 30.0
     enabled: bool = True
 
 

@@ -265,7 +265,19 @@ def _translate_run(text: str, language: str) -> str:
     translated = _WORD.sub(lambda match: _pseudo_word(match.group(), language), text)
     if language == "zh":  # no spaces between Chinese words
         translated = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", translated)
-    return translated
+    return translated.translate(_PUNCTUATION.get(language, {}))
+
+
+# Each language's quotation marks and punctuation, as briefkit/typography.py requires them.
+_PUNCTUATION = {
+    "ar": str.maketrans({"“": "«", "”": "»", ",": "،", ";": "؛", "?": "؟"}),
+    "fr": str.maketrans({"“": "«\u00a0", "”": "\u00a0»"}),
+    "es": str.maketrans({"“": "«", "”": "»"}),
+    "ru": str.maketrans({"“": "«", "”": "»"}),
+    "zh": str.maketrans(
+        {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+    ),
+}
 
 
 def _pseudo_word(word: str, language: str) -> str:
