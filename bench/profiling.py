@@ -28,15 +28,25 @@ _RULES: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
     ("imports", lambda path, fn: "importlib" in path and "_bootstrap" in path),
     ("chart pictures for the DOCX (WeasyPrint + pdfium)", lambda p, fn: fn == "chart_png"),
     ("PDF cover thumbnails (pdfium)", lambda path, fn: fn == "cover_png"),
+    ("PDF/UA repair after WeasyPrint (pikepdf)", lambda path, fn: fn == "repair_structure"),
     ("pandoc (waiting for the subprocess)", lambda path, fn: fn == "_pandoc"),
     ("DOCX zip normalising", lambda path, fn: fn == "normalise_zip"),
     ("python-docx (open, fix, save)", lambda path, fn: "/docx/" in path),
+    (
+        "translation checks (QA, glossary, typography)",
+        lambda path, fn: path.endswith(
+            ("briefkit/qa.py", "briefkit/glossary.py", "briefkit/typography.py")
+        ),
+    ),
+    ("localising (splicing, figures)", lambda path, fn: fn == "localise_brief"),
+    ("loading briefs and data files (YAML)", lambda path, fn: fn == "load_brief"),
     (
         "font coverage gate (fontTools, fc-match)",
         lambda path, fn: path.endswith("briefkit/fonts.py"),
     ),
     ("catalogs: syntax check", lambda path, fn: path.endswith("briefkit/po_syntax.py")),
     ("catalogs: Babel parsing", lambda path, fn: "babel/messages" in path),
+    ("HTML for WeasyPrint (Jinja2, markdown-it)", lambda path, fn: fn == "render_html"),
     ("WeasyPrint", lambda path, fn: "/weasyprint/" in path),
     ("Jinja2 templates", lambda path, fn: "/jinja2/" in path),
     ("Markdown (markdown-it)", lambda path, fn: "/markdown_it/" in path),
