@@ -37,9 +37,9 @@ class FloorInputs:
 def prepare_floor(root: Path, work: Path, allow_partial: bool) -> FloorInputs:
     """Write every edition's HTML and pandoc Markdown under work; return the jobs file."""
     from briefkit.project import load_project
-    from briefkit.render_docx import pandoc_command, pandoc_input
-    from briefkit.render_html import render_html
-    from briefkit.templating import template_environment
+    from briefkit.render.docx import pandoc_command, pandoc_input
+    from briefkit.render.html import render_html
+    from briefkit.render.templating import template_environment
 
     project = load_project(root)
     ready, failures = editions(project, allow_partial)

@@ -25,7 +25,7 @@ FONT_PATHS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"
 def write_typst_sources(root: Path, work: Path, allow_partial: bool) -> list[Path]:
     """Write a .typ file per edition of the project under work; return their paths."""
     from bench.floor import editions
-    from briefkit import fonts
+    from briefkit.l10n import fonts
     from briefkit.project import load_project
 
     project = load_project(root)
@@ -93,7 +93,7 @@ def _cite(source: Any) -> str:
 
 
 def _body(brief: Any) -> str:
-    from briefkit.segments import markdown_parser
+    from briefkit.sources.segments import markdown_parser
 
     tokens = markdown_parser().parse(brief.body)
     out: list[str] = []
@@ -177,14 +177,14 @@ def _inline(children: list[Any]) -> str:
 
 
 def _inline_markdown(text: str) -> str:
-    from briefkit.segments import markdown_parser
+    from briefkit.sources.segments import markdown_parser
 
     tokens = markdown_parser().parseInline(text)
     return "".join(_inline(token.children or []) for token in tokens)
 
 
 def _plain(text: str) -> str:
-    from briefkit.segments import markdown_parser
+    from briefkit.sources.segments import markdown_parser
 
     tokens = markdown_parser().parseInline(text)
     return "".join(c.content for t in tokens for c in (t.children or []) if c.type == "text")

@@ -35,16 +35,16 @@ _RULES: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
     (
         "translation checks (QA, glossary, typography)",
         lambda path, fn: path.endswith(
-            ("briefkit/qa.py", "briefkit/glossary.py", "briefkit/typography.py")
+            ("briefkit/qa/checks.py", "briefkit/qa/glossary.py", "briefkit/qa/typography.py")
         ),
     ),
     ("localising (splicing, figures)", lambda path, fn: fn == "localise_brief"),
     ("loading briefs and data files (YAML)", lambda path, fn: fn == "load_brief"),
     (
         "font coverage gate (fontTools, fc-match)",
-        lambda path, fn: path.endswith("briefkit/fonts.py"),
+        lambda path, fn: path.endswith("briefkit/l10n/fonts.py"),
     ),
-    ("catalogs: syntax check", lambda path, fn: path.endswith("briefkit/po_syntax.py")),
+    ("catalogs: syntax check", lambda path, fn: path.endswith("briefkit/catalogs/syntax.py")),
     ("catalogs: Babel parsing", lambda path, fn: "babel/messages" in path),
     ("HTML for WeasyPrint (Jinja2, markdown-it)", lambda path, fn: fn == "render_html"),
     ("WeasyPrint", lambda path, fn: "/weasyprint/" in path),
@@ -100,8 +100,8 @@ def _build_in_process(project: Any, allow_partial: bool) -> int:
 
 def _renderer() -> tuple[Callable[..., bytes], Callable[[bytes], Any] | None]:
     """Return what renders one artifact, and the cover thumbnail maker when the build has one."""
-    try:  # the release build renders in workers through briefkit.jobs
-        module = importlib.import_module("briefkit.jobs")
+    try:  # the release build renders in workers through briefkit.release.jobs
+        module = importlib.import_module("briefkit.release.jobs")
     except ImportError:
         module = importlib.import_module("briefkit.pipeline")
     return module.render_bytes, getattr(module, "cover_png", None)

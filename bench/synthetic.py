@@ -229,7 +229,7 @@ def _pyproject(locales: tuple[str, ...]) -> str:
 
 def pseudo_translate_file(path: Path, code: str) -> None:
     """Fill every entry of a .po file with a pseudo-translation in the locale's script."""
-    from briefkit.catalogs import dump_catalog, read_catalog
+    from briefkit.catalogs.po import dump_catalog, read_catalog
     from briefkit.writing import write_atomic
 
     catalog = read_catalog(path, code)

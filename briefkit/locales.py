@@ -10,7 +10,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError, localedata
 from babel.messages.plurals import get_plural
 
-from .errors import ConfigError
+from briefkit.errors import ConfigError
 
 _CODE = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?$")
 

@@ -13,19 +13,28 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from . import fonts, publish
-from .brief import Brief, load_brief
-from .catalogs import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
-from .errors import BriefkitError, CatalogError, PolicyError, RenderError, raise_all
-from .jobs import FORMATS, Job, Rendered, run_jobs
-from .keys import render_inputs
-from .localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
-from .manifest import Manifest, edition_entry
-from .plan import Plan, Shard, artifact_path, plan_build, stale_paths
-from .project import Project
-from .segments import Segment, extract_segments
-from .site import SITE_TEMPLATES, Strings
-from .state import Record, State, forget, load_state, locked, remove_partial_files, save_state
+from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
+from briefkit.errors import BriefkitError, CatalogError, PolicyError, RenderError, raise_all
+from briefkit.l10n import fonts
+from briefkit.l10n.localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
+from briefkit.project import Project
+from briefkit.release import publish
+from briefkit.release.jobs import FORMATS, Job, Rendered, run_jobs
+from briefkit.release.keys import render_inputs
+from briefkit.release.manifest import Manifest, edition_entry
+from briefkit.release.plan import Plan, Shard, artifact_path, plan_build, stale_paths
+from briefkit.release.site import SITE_TEMPLATES, Strings
+from briefkit.release.state import (
+    Record,
+    State,
+    forget,
+    load_state,
+    locked,
+    remove_partial_files,
+    save_state,
+)
+from briefkit.sources.brief import Brief, load_brief
+from briefkit.sources.segments import Segment, extract_segments
 
 TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
 
@@ -429,7 +438,7 @@ def _check_quality(
     project: Project, code: str, catalog: Catalog | None, path: Path, segments: list[Segment]
 ) -> None:
     """Raise with every error `check` finds in the catalog (or the source) of an edition."""
-    from .qa import edition_problems
+    from briefkit.qa.checks import edition_problems
 
     problems = edition_problems(project, code, catalog, path, segments)
     raise_all(p.error(project.root) for p in problems if p.severity == "error")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .locales import LocaleInfo, locale_info
+from briefkit.errors import ConfigError
+from briefkit.locales import LocaleInfo, locale_info
 
 CONFIG_TABLE = "tool.briefkit"
 REVIEW_STATES = ("draft", "reviewed")

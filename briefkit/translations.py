@@ -10,8 +10,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .brief import load_brief
-from .catalogs import (
+from briefkit.catalogs.merge import Merge, merge_catalog
+from briefkit.catalogs.po import (
     TEMPLATES_DOMAIN,
     dump_catalog,
     holds,
@@ -23,15 +23,15 @@ from .catalogs import (
     templates_catalog,
     write_catalog,
 )
-from .errors import CatalogError, ConfigError
-from .figures import format_figure
-from .glossary import Glossary, glossary_path, load_glossary
-from .locales import locale_info
-from .localise import check_source
-from .merge import Merge, merge_catalog
-from .pipeline import Failure, source_segments
-from .project import Project
-from .qa import Problem, check_catalog, source_problems
+from briefkit.errors import CatalogError, ConfigError
+from briefkit.l10n.localise import check_source
+from briefkit.locales import locale_info
+from briefkit.pipeline import Failure, source_segments
+from briefkit.project import Project
+from briefkit.qa.checks import Problem, check_catalog, source_problems
+from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
+from briefkit.sources.brief import load_brief
+from briefkit.sources.data import format_figure
 
 
 @dataclass(frozen=True)

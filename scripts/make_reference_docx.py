@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from briefkit.render_docx import PPR_ORDER  # noqa: E402
+from briefkit.render.docx import PPR_ORDER  # noqa: E402
 
 OUT = ROOT / "templates" / "docx" / "reference.docx"
 INK, ACCENT, MUTED, NOTICE = "1D2630", "0B5C7A", "4A5A6A", "8A4B00"

@@ -48,7 +48,7 @@ def sample(sample_root: Path) -> Project:
 @pytest.fixture
 def translate(sample: Project) -> Callable[[str, str, str], int]:
     """A function that sets one translation in the sample's catalog and returns its entry's line."""
-    from briefkit.catalogs import po_path, read_catalog, write_catalog
+    from briefkit.catalogs.po import po_path, read_catalog, write_catalog
 
     def set_translation(locale: str, msgid: str, msgstr: str) -> int:
         path = po_path(sample.translations_dir, locale, "sample")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.brief import load_brief
 from briefkit.errors import BriefError
 from briefkit.project import Project
+from briefkit.sources.brief import load_brief
 
 
 def write(project: Project, text: str, name: str = "sample.md") -> Path:

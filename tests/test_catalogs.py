@@ -10,7 +10,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from briefkit import translations
-from briefkit.catalogs import dump_catalog, po_path, read_catalog
+from briefkit.catalogs.po import dump_catalog, po_path, read_catalog
 from briefkit.project import Project
 
 EDITED = """# Translations of the 'sample' domain of this brief series.

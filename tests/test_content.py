@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.brief import Brief, load_brief
-from briefkit.figures import format_figure
 from briefkit.locales import locale_info
 from briefkit.pipeline import Failure, source_segments
-from briefkit.placeholders import PLACEHOLDER
 from briefkit.project import load_project
+from briefkit.sources.brief import Brief, load_brief
+from briefkit.sources.data import format_figure
+from briefkit.sources.placeholders import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = load_project(ROOT)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefkit.figures import Figure, format_figure
 from briefkit.locales import locale_info
+from briefkit.sources.data import Figure, format_figure
 
 
 def figure(value, unit: str, style: str = "plain") -> Figure:
@@ -33,7 +33,13 @@ def test_figures_are_written_as_cldr_says(
 
 @pytest.mark.parametrize(
     ("locale", "minutes"),
-    [("en", "45 minutes"), ("fr", "45 minutes"), ("ru", "45 минут"), ("ar", "45 دقيقة"), ("zh_Hans", "45分钟")],
+    [
+        ("en", "45 minutes"),
+        ("fr", "45 minutes"),
+        ("ru", "45 минут"),
+        ("ar", "45 دقيقة"),
+        ("zh_Hans", "45分钟"),
+    ],
 )
 def test_minutes_are_words_in_every_locale(locale: str, minutes: str) -> None:
     """CLDR has no long form of minutes in Chinese; Babel would print the unit's id, "45 duration-minute"."""

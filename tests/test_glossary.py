@@ -11,10 +11,10 @@ import pytest
 
 from briefkit import translations
 from briefkit.errors import ConfigError
-from briefkit.glossary import avoided, glossary_path, load_glossary
 from briefkit.pipeline import Request, build
 from briefkit.project import Project, load_project
-from briefkit.qa import check_terms
+from briefkit.qa.checks import check_terms
+from briefkit.qa.glossary import avoided, glossary_path, load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 SERIES = load_glossary(ROOT / "translations" / "glossary.yaml")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.catalogs import dump_catalog
+from briefkit.catalogs.po import dump_catalog
 from briefkit.pipeline import Request, build
 from briefkit.project import Project
-from briefkit.render_docx import docx_markdown
-from briefkit.render_html import render_html
-from briefkit.templating import template_environment
+from briefkit.render.docx import docx_markdown
+from briefkit.render.html import render_html
+from briefkit.render.templating import template_environment
 from briefkit.translations import templates
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,14 +10,14 @@ import pikepdf
 import pytest
 from docx import Document
 
-from briefkit.brief import load_brief
-from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.catalogs.po import po_path, read_catalog, write_catalog
 from briefkit.cli import main
 from briefkit.errors import BriefkitError, RenderError
-from briefkit.figures import load_dataset
 from briefkit.pipeline import Request, build, output_path
 from briefkit.project import Project, load_project
-from briefkit.render_pdf import render_pdf
+from briefkit.render.pdf import render_pdf
+from briefkit.sources.brief import load_brief
+from briefkit.sources.data import load_dataset
 
 SECRET = "briefkit-secret-canary"
 BLOCKED_FIX = "only files under templates/ and data: URIs may be loaded"
@@ -438,7 +438,7 @@ def test_a_renderer_warning_fails_the_artifact(sample: Project) -> None:
 def test_a_renderer_crash_fails_one_artifact_and_the_others_build(
     sample: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefkit.render_pdf as module
+    import briefkit.render.pdf as module
 
     real = module.render_pdf
 
@@ -478,7 +478,9 @@ def test_docx_charts_come_from_data_uris_only(sample: Project) -> None:
     assert len(media) == 1 and media[0].endswith(".png")
 
 
-def test_an_oversized_catalog_is_refused_before_parsing(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_oversized_catalog_is_refused_before_parsing(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample.root)
     po(sample).write_bytes(po(sample).read_bytes() + b"#. padding\n" * 1_000_000)
     with pytest.raises(BriefkitError) as caught:

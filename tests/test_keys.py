@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from briefkit.keys import artifact_key, render_inputs, tool_versions
 from briefkit.pipeline import Request, build
 from briefkit.project import Project
+from briefkit.release.keys import artifact_key, render_inputs, tool_versions
 
 
 def test_each_format_depends_on_the_template_strings_its_templates_print(sample: Project) -> None:

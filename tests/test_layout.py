@@ -10,8 +10,8 @@ from weasyprint.formatting_structure import boxes
 
 from briefkit.pipeline import Request, build
 from briefkit.project import Project
-from briefkit.render_html import render_html
-from briefkit.templating import template_environment
+from briefkit.render.html import render_html
+from briefkit.render.templating import template_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 CSS = ROOT / "templates" / "pdf"

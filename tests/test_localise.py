@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.catalogs.po import po_path, read_catalog, write_catalog
 from briefkit.errors import BriefkitError, ErrorList
 from briefkit.pipeline import Request, build
 from briefkit.project import Project, load_project

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefkit.errors import BriefkitError, ErrorList
-from briefkit.manifest import (
+from briefkit.release.manifest import (
     Completeness,
     Entry,
     make_manifest,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.messages.catalog import Catalog, Message
 
-from briefkit.catalogs import dump_catalog
-from briefkit.merge import merge_catalog
+from briefkit.catalogs.merge import merge_catalog
+from briefkit.catalogs.po import dump_catalog
 
 LONG = (
     "Reports of child sexual abuse material have risen by {{ rise }} since 2019. Figures from the "

@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 
 from briefkit.errors import RenderError
-from briefkit.parity import check_parity, summarise_docx, summarise_pdf
 from briefkit.pipeline import output_path
 from briefkit.project import Project
+from briefkit.render.parity import check_parity, summarise_docx, summarise_pdf
 
 
 def check(project: Project, slug: str, locale: str) -> None:

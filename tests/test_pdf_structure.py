@@ -5,9 +5,9 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from briefkit.pdf_structure import Node, read_structure
 from briefkit.pipeline import output_path
 from briefkit.project import Project
+from briefkit.render.pdf_tags import Node, read_structure
 
 TITLES = {
     "en": "Reports keep rising",

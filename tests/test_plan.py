@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefkit.errors import ConfigError
-from briefkit.plan import Shard, artifact_path, parse_shard
+from briefkit.release.plan import Shard, artifact_path, parse_shard
 
 BRIEFS = ["overview", "governments", "technology", "civil-society"]
 LOCALES = ["en", "fr", "es", "ru", "ar", "zh_Hans"]

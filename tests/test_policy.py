@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.catalogs.po import po_path, read_catalog, write_catalog
 from briefkit.pipeline import Report, Request, build
 from briefkit.project import Project, load_project
-from briefkit.render_html import render_html
-from briefkit.templating import template_environment
+from briefkit.render.html import render_html
+from briefkit.render.templating import template_environment
 
 
 def set_policy(project: Project, locale: str, policy: str) -> Project:

@@ -10,13 +10,13 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from briefkit import translations
-from briefkit.catalogs import po_path
+from briefkit.catalogs.po import po_path
 from briefkit.cli import main
-from briefkit.glossary import Glossary
 from briefkit.locales import locale_info
 from briefkit.pipeline import Request, build
 from briefkit.project import Policy, Project, load_project
-from briefkit.qa import check_catalog, check_translation
+from briefkit.qa.checks import check_catalog, check_translation
+from briefkit.qa.glossary import Glossary
 
 
 def found(source: str, translation: str) -> list[str]:

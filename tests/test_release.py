@@ -20,8 +20,8 @@ from conftest import ROOT, copy_sample
 
 from briefkit.cli import main
 from briefkit.pipeline import Request, build, merge_shards, output_path
-from briefkit.plan import Shard
 from briefkit.project import Project, load_project
+from briefkit.release.plan import Shard
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
 ARTIFACTS = sorted(

@@ -8,7 +8,7 @@ from docx.oxml.ns import qn
 
 from briefkit.pipeline import output_path
 from briefkit.project import Project
-from briefkit.render_docx import PPR_ORDER
+from briefkit.render.docx import PPR_ORDER
 
 LOCALES = ["en", "fr", "ar", "zh_Hans"]
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from briefkit import render_pdf as render_pdf_module
-from briefkit.charts import chart_png
-from briefkit.pdf_structure import read_structure
 from briefkit.pipeline import Request, build
 from briefkit.project import Project
-from briefkit.render_html import render_html
-from briefkit.render_pdf import render_pdf
-from briefkit.templating import template_environment
+from briefkit.render import pdf as render_pdf_module
+from briefkit.render.charts import chart_png
+from briefkit.render.html import render_html
+from briefkit.render.pdf import render_pdf
+from briefkit.render.pdf_tags import read_structure
+from briefkit.render.templating import template_environment
 
 ASSETS = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefkit.brief import load_brief
 from briefkit.project import Project
-from briefkit.segments import extract_segments, translate_body
+from briefkit.sources.brief import load_brief
+from briefkit.sources.segments import extract_segments, translate_body
 
 
 def segments_of(project: Project):
@@ -65,7 +65,7 @@ def test_same_text_in_two_roles_gets_a_context(tmp_path: Path, sample: Project) 
 
 
 def test_a_body_is_parsed_once_however_many_locales_splice_it(sample: Project) -> None:
-    from briefkit import segments
+    from briefkit.sources import segments
 
     brief, _ = segments_of(sample)
     body = brief.body + "\n<!-- a body no other test parses -->\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefkit.segments import _blocks, fold, markdown_parser, translate_body
+from briefkit.sources.segments import _blocks, fold, markdown_parser, translate_body
 
 # What load_brief lets through: printable text, tabs and "\n" line breaks (it normalises \r, refuses controls).
 PRINTABLE = st.characters(

@@ -210,8 +210,8 @@ def test_screenshots_for_a_person_to_look_at(
 def test_a_title_not_yet_translated_is_marked_in_the_source_language(built_sample: Project) -> None:
     from dataclasses import replace
 
-    from briefkit.manifest import read_manifest
-    from briefkit.site import render_site
+    from briefkit.release.manifest import read_manifest
+    from briefkit.release.site import render_site
 
     manifest = read_manifest(built_sample.dist_dir / "manifest.json")
     english = next(e.title for e in manifest.artifacts if e.locale == "en")

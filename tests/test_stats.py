@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from briefkit.catalogs import po_path, read_catalog, write_catalog
+from briefkit.catalogs.po import po_path, read_catalog, write_catalog
+from briefkit.catalogs.stats import Stats, catalog_stats, count_words, project_stats, total
 from briefkit.cli import main
 from briefkit.project import Project
-from briefkit.stats import Stats, catalog_stats, count_words, project_stats, total
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefkit import templating
-from briefkit.templating import render_template, template_environment
+from briefkit.render import templating
+from briefkit.render.templating import render_template, template_environment
 
 
 def test_each_environment_translates_with_its_own_gettext(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefkit import translations
-from briefkit.catalogs import po_path, read_catalog
+from briefkit.catalogs.po import po_path, read_catalog
 from briefkit.cli import main
 from briefkit.errors import ConfigError
 from briefkit.pipeline import Request, build
@@ -33,7 +33,7 @@ def test_update_after_an_edited_a_moved_a_removed_and_a_new_paragraph(sample: Pr
     path = po_path(sample.translations_dir, "fr", "sample")
     fr = read_catalog(path, "fr")
     fr["“A short quote.” — A Person, An Organisation"].string = "« Une courte citation. »"
-    from briefkit.catalogs import write_catalog
+    from briefkit.catalogs.po import write_catalog
 
     write_catalog(path, fr)
     edit_brief(sample)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.catalogs import read_catalog
-from briefkit.typography import check_catalog, check_text
+from briefkit.catalogs.po import read_catalog
+from briefkit.qa.typography import check_catalog, check_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample" / "translations"
 

@@ -9,7 +9,7 @@ import time
 from typing import Any
 from unittest.mock import ANY
 
-from briefkit.workers import Crashed, Raised, run_tasks
+from briefkit.release.pool import Crashed, Raised, run_tasks
 
 
 def work(task: str) -> Any:

@@ -1,0 +1,1 @@
+"""Gettext catalogs: reading and writing .pot/.po, strict syntax, merging templates, statistics."""

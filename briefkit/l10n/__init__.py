@@ -1,0 +1,1 @@
+"""One brief in one language: translations looked up, figures formatted, fonts checked."""

@@ -1,0 +1,1 @@
+"""Quality gates on translations: placeholders, markup, numbers, typography, terminology."""

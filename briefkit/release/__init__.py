@@ -1,0 +1,1 @@
+"""Release builds: planning, artifact keys, worker processes, dist/ state, manifest, download page."""

@@ -1,0 +1,159 @@
+"""Rendering artifacts in worker processes: each job renders one file, writes it into dist/ under a
+temporary name and renames it into place, and reports its checksum, pages and cover thumbnail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from briefkit.errors import BriefkitError, RenderError
+from briefkit.release.pool import Crashed, Raised, run_tasks
+from briefkit.writing import write_atomic
+
+if TYPE_CHECKING:
+    from briefkit.pipeline import Edition
+    from briefkit.project import Project
+
+FORMATS = ("pdf", "docx")
+TASKS_PER_WORKER = 8  # then the worker is replaced, giving its memory back
+COVER_WIDTH = 240  # pixels: shown at 120 CSS pixels, sharp on high-density screens
+# Imported once, before the first worker is forked, so each new worker is ready at once.
+PRELOAD = ("weasyprint", "pypandoc", "docx", "pypdfium2")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One artifact to render."""
+
+    project: Project
+    edition: Edition
+    format: str
+    path: str  # relative to dist/
+    key: str
+
+    @property
+    def what(self) -> str:
+        return f"{self.edition.brief.slug} {self.edition.brief.locale.code} {self.format}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a worker wrote for a job."""
+
+    bytes: int
+    sha256: str
+    pages: int | None
+    cover: str | None  # relative to dist/
+    seconds: float
+
+
+def run_jobs(
+    jobs: list[Job],
+    on_done: Callable[[Job, Rendered | BriefkitError], None],
+    *,
+    workers: int,
+    timeout: float,
+    seconds: dict[str, float],
+) -> None:
+    """Render every job in worker processes, the slowest (as last measured; new ones first) first."""
+    ordered = sorted(jobs, key=lambda job: -seconds.get(job.path, float("inf")))
+
+    def done(job: Job, outcome: Rendered | BriefkitError | Raised | Crashed) -> None:
+        if isinstance(outcome, Raised):
+            outcome = RenderError(
+                f"{job.what}: the renderer crashed: {outcome.exception}",
+                fix="report it with the brief and locale",
+            )
+        elif isinstance(outcome, Crashed):
+            outcome = RenderError(
+                f"{job.what}: {outcome.reason}",
+                fix="rerun to retry it; report it with the brief and locale if it recurs",
+            )
+        on_done(job, outcome)
+
+    run_tasks(
+        render_job,
+        ordered,
+        done,
+        workers=workers,
+        timeout=timeout,
+        tasks_per_worker=TASKS_PER_WORKER,
+        preload=PRELOAD,
+    )
+
+
+def render_job(job: Job) -> Rendered | BriefkitError:
+    """Render one artifact into dist/ (runs in a worker); return what was written, or the error."""
+    start = time.perf_counter()
+    try:
+        data = render_bytes(job.project, job.edition, job.format)
+    except BriefkitError as exc:
+        return exc
+    dist = job.project.dist_dir
+    pages = cover = None
+    try:
+        if job.format == "pdf":
+            png, pages = cover_png(data)
+            cover = cover_path(job.path)
+            write_atomic(dist / cover, png)
+        write_atomic(dist / job.path, data)
+    except OSError as exc:
+        return RenderError(
+            f"{job.what}: cannot write it: {exc.strerror}",
+            path=dist / job.path,
+            fix="make sure dist/ is writable and has room",
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    return Rendered(len(data), digest, pages, cover, time.perf_counter() - start)
+
+
+def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
+    """Return the bytes of one artifact (PDF through WeasyPrint, DOCX through pandoc)."""
+    from briefkit.render.html import render_html
+    from briefkit.render.templating import template_environment
+
+    def gettext(text: str) -> str:
+        return edition.ui.get(text, text)
+
+    env = template_environment(project.templates_dir, gettext)
+    where = f"{edition.brief.slug} {edition.brief.locale.code} {fmt}"
+    if fmt == "pdf":
+        from briefkit.render.pdf import render_pdf
+
+        return render_pdf(
+            render_html(edition.brief, env, project.locale(project.source_locale)),
+            project.templates_dir / "pdf",
+            where,
+        )
+    if fmt == "docx":
+        from briefkit.render.docx import render_docx
+
+        return render_docx(edition.brief, env, project, where, gettext)
+    raise RenderError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
+
+
+def cover_png(pdf: bytes) -> tuple[bytes, int]:
+    """Return a small PNG of page 1 and the number of pages."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=COVER_WIDTH / page.get_width()).to_pil().convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue(), len(document)
+    finally:
+        document.close()
+
+
+def cover_path(artifact: str) -> str:
+    """Return where the cover thumbnail of a PDF goes: beside it, as <name>_cover.png."""
+    path = PurePosixPath(artifact)
+    return str(path.with_name(f"{path.stem}_cover.png"))

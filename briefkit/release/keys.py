@@ -1,0 +1,157 @@
+"""Artifact keys: one digest of everything an artifact's bytes depend on.
+
+An edition (a LocalisedBrief plus its template strings) already holds exactly the text of the
+catalog entries its brief uses, the figures as formatted, the sources and the coverage; what it
+does not hold is the design (templates, CSS, reference DOCX), the fonts, the code and the tools.
+The key is the digest of both, so an artifact whose key is unchanged would come out the same.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel.messages.extract import extract_from_dir
+
+from briefkit.catalogs.po import TEMPLATE_GLOBS
+from briefkit.l10n import fonts
+
+if TYPE_CHECKING:
+    from briefkit.pipeline import Edition
+
+# Python packages whose code shapes the bytes of a PDF or a DOCX.
+PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "cssselect2",
+    "fonttools",
+    "pypandoc-binary",
+    "python-docx",
+    "lxml",
+    "babel",
+    "jinja2",
+    "markdown-it-py",
+    "pillow",
+    "pypdfium2",
+)
+# Shared libraries WeasyPrint lays text out with, and the call that returns their version.
+LIBRARIES = (
+    ("libpango-1.0.so.0", "pango_version_string"),
+    ("libharfbuzz.so.0", "hb_version_string"),
+)
+# Template files each format reads (DOCX charts are drawn with the PDF's chart templates).
+TEMPLATE_PARTS = {"pdf": ("pdf", "fonts.yaml"), "docx": ("docx", "pdf", "fonts.yaml")}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Digests of what every artifact of a format depends on besides its edition."""
+
+    tools: str  # packages, libraries, Python
+    code: str  # the briefkit package itself
+    fonts: str  # the pinned font files
+    templates: dict[str, str]  # format -> digest of the template files it reads
+    msgids: dict[str, frozenset[str]]  # format -> the template strings its templates use
+
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def render_inputs(project_templates: Path) -> Inputs:
+    """Return the digests of the tools, code, fonts and templates of this checkout."""
+    return Inputs(
+        tools=_digest(tool_versions()),
+        code=_files_digest(_PACKAGE, sorted(_PACKAGE.rglob("*.py"))),
+        fonts=fonts.fingerprint(project_templates),
+        templates={
+            fmt: _files_digest(project_templates, _template_files(project_templates, parts))
+            for fmt, parts in TEMPLATE_PARTS.items()
+        },
+        msgids={
+            fmt: _template_msgids(project_templates, parts) for fmt, parts in TEMPLATE_PARTS.items()
+        },
+    )
+
+
+def artifact_key(edition: Edition, fmt: str, path: str, source_locale: str, inputs: Inputs) -> str:
+    """Return the key of one artifact: a digest of its edition, format, place and inputs.
+
+    Of the template strings only those the format's templates print count: translating a label
+    of the download page rebuilds no PDF.
+    """
+    used = inputs.msgids.get(fmt, frozenset())
+    return _digest(
+        {
+            "format": fmt,
+            "path": path,
+            "source_locale": source_locale,
+            "brief": dataclasses.asdict(edition.brief),
+            "ui": {msgid: text for msgid, text in edition.ui.items() if msgid in used},
+            "tools": inputs.tools,
+            "code": inputs.code,
+            "fonts": inputs.fonts,
+            "templates": inputs.templates.get(fmt, ""),
+        }
+    )
+
+
+def tool_versions() -> dict[str, str]:
+    """Return the version of each package and library that renders, without importing them."""
+    versions = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "missing"
+    for library, call in LIBRARIES:
+        versions[library] = _library_version(library, call)
+    return versions
+
+
+def _library_version(library: str, call: str) -> str:
+    try:
+        function = getattr(ctypes.CDLL(library), call)
+    except (OSError, AttributeError):
+        return "missing"
+    function.restype = ctypes.c_char_p
+    return str(function().decode())
+
+
+def _template_files(templates: Path, parts: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for part in parts:
+        path = templates / part
+        found += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return [p for p in found if p.exists()]
+
+
+def _template_msgids(templates: Path, parts: tuple[str, ...]) -> frozenset[str]:
+    found: set[str] = set()
+    for part in parts:
+        if (templates / part).is_dir():
+            for _, _, message, _, _ in extract_from_dir(
+                templates / part, method_map=TEMPLATE_GLOBS
+            ):
+                found.add(message if isinstance(message, str) else message[0])
+    return frozenset(found)
+
+
+def _files_digest(base: Path, paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,149 @@
+"""What dist/ holds: each artifact's key and manifest entry (dist/.state.json), and the lock on dist/.
+
+The state is rewritten, atomically, after every artifact that lands, so a build killed half way
+leaves a state that still describes the files on disk: an artifact is reused only when its key
+matches and its file still has the recorded checksum.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from briefkit.errors import BriefkitError
+from briefkit.release.manifest import Entry, entry_from_json
+from briefkit.writing import write_if_changed
+
+STATE_FILE = ".state.json"
+LOCK_FILE = ".lock"
+STATE_VERSION = 1
+PARTIAL_SUFFIX = ".part"  # writing.write_atomic's temporary files
+
+
+@dataclass(frozen=True)
+class Record:
+    """One artifact in dist/: the key it was built from, how long it took, and its manifest entry."""
+
+    key: str
+    seconds: float
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class State:
+    """Every artifact dist/ holds, by path relative to dist/."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+
+    def with_record(self, record: Record) -> State:
+        return State({**self.records, record.entry.path: record})
+
+    def without(self, paths: set[str]) -> State:
+        return State({p: r for p, r in self.records.items() if p not in paths})
+
+
+def load_state(dist: Path) -> State:
+    """Return the state recorded in dist/, or an empty one (nothing can be trusted without it)."""
+    path = dist / STATE_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return State()
+    if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
+        return State()
+    try:
+        return State(
+            {
+                name: Record(item["key"], float(item["seconds"]), entry_from_json(item["entry"]))
+                for name, item in raw["artifacts"].items()
+            }
+        )
+    except (KeyError, TypeError, ValueError):
+        return State()
+
+
+def save_state(dist: Path, state: State) -> None:
+    """Write the state atomically."""
+    data = {
+        "version": STATE_VERSION,
+        "artifacts": {
+            name: {"key": r.key, "seconds": round(r.seconds, 3), "entry": asdict(r.entry)}
+            for name, r in sorted(state.records.items())
+        },
+    }
+    write_if_changed(dist / STATE_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode())
+
+
+def is_current(dist: Path, record: Record | None, key: str) -> bool:
+    """Return True when the record has this key and its files are on disk, unchanged."""
+    if record is None or record.key != key:
+        return False
+    entry = record.entry
+    if entry.cover is not None and not (dist / entry.cover).is_file():
+        return False
+    return file_sha256(dist / entry.path) == entry.sha256
+
+
+def file_sha256(path: Path) -> str | None:
+    """Return the hex SHA-256 of a file, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+@contextmanager
+def locked(dist: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Hold dist/.lock for the block; if another build holds it, say so and wait for it."""
+    dist.mkdir(parents=True, exist_ok=True)
+    path = dist / LOCK_FILE
+    with path.open("a+") as stream:
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise BriefkitError(
+                    f"cannot lock {path.name}: {exc.strerror}", path=path, fix="check permissions"
+                ) from None
+            stream.seek(0)
+            on_wait(stream.read().strip() or "another build")
+            fcntl.flock(stream, fcntl.LOCK_EX)
+        stream.seek(0)
+        stream.truncate()
+        stream.write(f"build process {os.getpid()}")
+        stream.flush()
+        try:
+            yield
+        finally:
+            stream.seek(0)
+            stream.truncate()
+            fcntl.flock(stream, fcntl.LOCK_UN)
+
+
+def forget(dist: Path, state: State, paths: set[str]) -> State:
+    """Delete these artifacts (and their covers) from dist/; return the state without them."""
+    for path in sorted(paths):
+        record = state.records[path]
+        (dist / path).unlink(missing_ok=True)
+        if record.entry.cover is not None:
+            (dist / record.entry.cover).unlink(missing_ok=True)
+    return state.without(paths)
+
+
+def remove_partial_files(dist: Path) -> list[Path]:
+    """Delete temporary files an interrupted build left behind; return them."""
+    found = sorted(p for p in dist.rglob(f".*{PARTIAL_SUFFIX}") if p.is_file())
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found

@@ -1,0 +1,1 @@
+"""Localised briefs to files: HTML for WeasyPrint, PDF/UA, DOCX through pandoc, charts."""

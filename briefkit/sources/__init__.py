@@ -1,0 +1,1 @@
+"""Reading what authors write: briefs (front matter, Markdown), data files, placeholders, segments."""

@@ -1,0 +1,37 @@
+"""Reading a project text file: present, within its size limit, valid UTF-8, one kind of line ending."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from briefkit.errors import BriefkitError
+
+
+def read_utf8(
+    path: Path,
+    error: type[BriefkitError],
+    *,
+    what: str,
+    missing_fix: str,
+    limit: int,
+    too_big_fix: str,
+) -> str:
+    """Return the file's text (BOM dropped, line endings as \\n), or raise `error` naming the line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path, fix=missing_fix) from None
+    if len(raw) > limit:
+        raise error(
+            f"{what} is {len(raw):,} bytes, over the {limit:,}-byte limit",
+            path=path,
+            line=1,
+            fix=too_big_fix,
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error("not valid UTF-8", path=path, line=line, fix="save the file as UTF-8") from None
+    return re.sub(r"\r\n?", "\n", text.removeprefix("\ufeff"))
