@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.errors import BriefError, BriefkitError
+from briefkit.errors import BriefkitError
 from briefkit.project import Project
 from briefkit.sources.brief import load_brief
 
