@@ -283,6 +283,11 @@ def site_strings(project: Project) -> Strings:
     """Return, per locale, the template strings and the msgids among them still in English."""
 
     def strings(code: str) -> tuple[dict[str, str], set[str]]:
+        # The page is drawn for every language in dist/, whatever this build was asked for:
+        # its strings pass the same gate as the artifacts' before any of them is printed.
+        path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
+        catalog = None if code == project.source_locale else _catalog_or_none(path, code)
+        _check_quality(project, code, catalog, path, [])
         ui, lookup = translate_templates(project, code)
         return ui, {p.segment.msgid for p in lookup.printed if not p.translated}
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
-from briefkit.render.templating import render_template
+from briefkit.render.templating import css_string, render_template
 from briefkit.sources.segments import markdown_parser
 
 TEMPLATE = "pdf/brief.html"
@@ -30,7 +30,8 @@ def render_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> 
         source=source,
         body=Markup(body_html(brief, env)),
         inline=lambda text: Markup(inline_html(text)),
-        page_x_of_y=lambda text: Markup(page_counter_content(text)),
+        # `_` gave the string escaped for HTML; inside <style> it becomes CSS strings instead.
+        page_x_of_y=lambda text: Markup(page_counter_content(Markup(text).unescape())),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
         in_source=lambda text: Markup(in_language(text, source, brief.locale)),
@@ -47,7 +48,7 @@ def page_counter_content(translated: str) -> str:
         elif part == "%(pages)s":
             css.append("counter(pages)")
         elif part:
-            css.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            css.append(css_string(part))
     return " ".join(css) or '""'
 
 
