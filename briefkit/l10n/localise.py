@@ -23,6 +23,7 @@ from briefkit.sources.brief import Brief
 from briefkit.sources.data import Dataset, Source, format_figure
 from briefkit.sources.placeholders import placeholders, stray_syntax, substitute
 from briefkit.sources.segments import Segment, assign_contexts, chart_refs, translate_body
+from briefkit.sources.urls import LINK_SCHEMES, link_allowed
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
                     )
                 )
     errors += _image_errors(brief)
+    errors += _link_errors(segments, brief)
     for chart_id, line in chart_refs(brief.body):
         if chart_id not in brief.data.charts:
             errors.append(
@@ -183,6 +185,25 @@ def _permissive_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
+
+
+def _link_errors(segments: list[Segment], brief: Brief) -> list[BriefkitError]:
+    """Return an error for each link whose target the allow-list of sources/urls.py refuses."""
+    errors: list[BriefkitError] = []
+    for segment in segments:
+        tokens = _permissive_parser().parseInline(segment.msgid)
+        for child in tokens[0].children or [] if tokens else []:
+            href = str(child.attrs.get("href", ""))
+            if child.type == "link_open" and not link_allowed(href):
+                errors.append(
+                    BriefError(
+                        f"link target {href} is not allowed",
+                        path=brief.data.path if segment.kind.startswith("chart") else brief.path,
+                        line=segment.line,
+                        fix=f"link only to {', '.join(LINK_SCHEMES)} addresses",
+                    )
+                )
+    return errors
 
 
 def _image_errors(brief: Brief) -> list[BriefkitError]:

@@ -17,6 +17,7 @@ from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
 from briefkit.render.templating import css_string, render_template
 from briefkit.sources.segments import markdown_parser
+from briefkit.sources.urls import link_allowed
 
 TEMPLATE = "pdf/brief.html"
 
@@ -83,13 +84,14 @@ def body_html(brief: LocalisedBrief, env: Environment) -> str:
 
 def inline_html(text: str) -> str:
     """Return inline Markdown (a title, a key message) as HTML without a paragraph."""
-    return str(markdown_parser().renderInline(text))
+    parser = markdown_parser()
+    return str(_Renderer(parser).render(parser.parseInline(text), parser.options, {}))
 
 
 class _Renderer(RendererHTML):
     """markdown-it's HTML renderer, with `chart:` images drawn as charts and headings given ids."""
 
-    charts: set[str]
+    charts: frozenset[str] | set[str] = frozenset()  # none in a title or a key message
     draw: Callable[[str, str, str], str]  # (chart id, caption, alt text) -> HTML
 
     def paragraph_open(
@@ -112,6 +114,29 @@ class _Renderer(RendererHTML):
             return self.draw(src[6:], str(token.attrs.get("title", "")), alt)
         # Only charts are drawn; any other image is refused earlier, so show its text.
         return escape(alt)
+
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # The allow-list of sources/urls.py, as the DOCX filter applies it: any other target
+        # (markdown-it's own rule would let `smb:` or a relative path through) is left as text.
+        if not link_allowed(str(tokens[idx].attrs.get("href", ""))):
+            tokens[idx].meta["refused"] = True
+            return ""
+        return super().renderToken(tokens, idx, options, env)
+
+    def link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        depth = 0
+        for opening in reversed(tokens[:idx]):
+            if opening.type == "link_close":
+                depth += 1
+            elif opening.type == "link_open":
+                if depth == 0:
+                    return "" if opening.meta.get("refused") else "</a>"
+                depth -= 1
+        return ""
 
     def heading_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
