@@ -38,7 +38,7 @@ from briefkit.qa.glossary import (
     missed_preferred,
 )
 from briefkit.sources.placeholders import PLACEHOLDER, placeholders, stray_syntax
-from briefkit.sources.segments import Segment, markdown_parser
+from briefkit.sources.segments import Segment, markdown_parser, permissive_parser
 from briefkit.sources.urls import LINK_SCHEMES, link_allowed
 
 GLOSSARY_NOTE = "translations/glossary.yaml"
@@ -527,18 +527,8 @@ def _children(text: str) -> tuple[Any, ...]:
     Figures are substituted before rendering, and a figure starts with a digit; a placeholder
     left in place would change what `**` means next to it (`升至**{{ x }}**。` is strong once
     the figure is in, not before). A letter stands in for it: it flanks as a digit does."""
-    tokens = _permissive_parser().parseInline(PLACEHOLDER.sub("X", text))
+    tokens = permissive_parser().parseInline(PLACEHOLDER.sub("X", text))
     return tuple(tokens[0].children or []) if tokens else ()
-
-
-@cache
-def _permissive_parser() -> MarkdownIt:
-    """Return the renderers' parser, but keeping every link and image whatever its scheme:
-    markdown-it turns `javascript:`, `file:` or `data:` targets into text where pandoc makes
-    them links and pictures, so a check must see them all to refuse them."""
-    parser = markdown_parser()
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser
 
 
 def _markup_counts(text: str) -> Counter[str]:

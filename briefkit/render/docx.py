@@ -158,6 +158,10 @@ def _describe_images(document: DocxDocument, alts: list[str]) -> None:
     pictures = list(document.element.body.iter(qn("wp:docPr")))
     for picture, alt in zip(pictures, alts, strict=False):
         picture.set("descr", alt)
+    # pandoc also describes the picture itself by its URI: the whole chart again, in base64.
+    for inner in document.element.body.iter(qn("pic:cNvPr")):
+        if inner.get("descr", "").startswith("data:"):
+            inner.set("descr", "")
 
 
 def _key_messages_box(document: DocxDocument) -> None:

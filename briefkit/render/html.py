@@ -16,7 +16,7 @@ from markupsafe import Markup
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
 from briefkit.render.templating import css_string, render_template
-from briefkit.sources.segments import markdown_parser
+from briefkit.sources.segments import permissive_parser
 from briefkit.sources.urls import link_allowed
 
 TEMPLATE = "pdf/brief.html"
@@ -67,7 +67,7 @@ def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
 
 def body_html(brief: LocalisedBrief, env: Environment) -> str:
     """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html."""
-    parser = markdown_parser()
+    parser = permissive_parser()
     tokens = parser.parse(brief.body)
     renderer = _Renderer(parser)
     renderer.draw = lambda chart_id, caption, alt: render_template(
@@ -84,7 +84,7 @@ def body_html(brief: LocalisedBrief, env: Environment) -> str:
 
 def inline_html(text: str) -> str:
     """Return inline Markdown (a title, a key message) as HTML without a paragraph."""
-    parser = markdown_parser()
+    parser = permissive_parser()
     return str(_Renderer(parser).render(parser.parseInline(text), parser.options, {}))
 
 

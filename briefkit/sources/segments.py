@@ -59,6 +59,18 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+@cache
+def permissive_parser() -> MarkdownIt:
+    """Return the one parser keeping every link and picture whatever its scheme (read only).
+
+    markdown-it's own rule prints a `javascript:`, `file:` or `data:` target as Markdown text
+    where pandoc makes it a link: the checks and the PDF renderer parse with this one instead,
+    so all three see the same links, and the allow-list of urls.py decides for all of them."""
+    parser = markdown_parser()
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
 def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> list[Segment]:
     """Return the brief's segments in reading order: front matter, body, then chart labels."""
     found = [
