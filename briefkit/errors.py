@@ -80,7 +80,8 @@ def raise_all(errors: Iterable[BriefkitError]) -> None:
 
 def display_path(path: Path) -> str:
     """Return the path relative to the working directory when it lies below it."""
+    # The folders resolved, not the file itself: a refused symbolic link is named, not its target.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)

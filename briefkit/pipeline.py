@@ -122,6 +122,7 @@ def build(
     project: Project, request: Request, on_event: Callable[[Event], None] = lambda event: None
 ) -> Report:
     """Build every requested artifact that is not up to date, then publish dist/; collect failures."""
+    project.refuse_links()
     failures: list[Failure] = []
     briefs = load_briefs(project, request.briefs, failures)
     segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
@@ -149,6 +150,7 @@ def merge_shards(
     project: Project, on_event: Callable[[Event], None] = lambda event: None
 ) -> tuple[Manifest, list[Failure]]:
     """Join the shard manifests gathered in dist/ into the release's manifest, sums and page."""
+    project.refuse_links()
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
         manifest, errors = publish.merge(project, site_strings(project))
     return manifest, [Failure("download page", error) for error in errors]

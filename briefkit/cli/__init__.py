@@ -31,6 +31,7 @@ from briefkit.pipeline import (
     merge_shards,
 )
 from briefkit.project import Project, load_project
+from briefkit.qa.characters import invisible, shown
 from briefkit.qa.checks import Problem
 from briefkit.release.jobs import FORMATS
 from briefkit.release.plan import Shard, parse_shard
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(project, args))
     except ErrorList as errors:
         for error in errors.errors:
-            console.print(f"[red]error:[/] {error}", markup=True)
+            console.print(f"[red]error:[/] {_escape(str(error))}")
         return 1
     except BriefkitError as error:
         console.print(f"[red]error:[/] {_escape(str(error))}")
@@ -165,11 +166,8 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         shard=args.shard,
         timeout=float(args.timeout),
     )
-    for code in request.locales:
-        if code not in project.locales:
-            where = _escape("pyproject.toml [tool.briefkit] locales")
-            console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
-            return 2
+    if not _configured(project, request.locales):
+        return 2
     with _ProgressView(project) as view:
         report = build(project, request, view)
     _summary(project, report)
@@ -270,7 +268,22 @@ def _extract(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _configured(project: Project, codes: Sequence[str]) -> bool:
+    """Print an error and return False unless every code is a configured locale (the one check
+    of --lang, for every command: a path-like code never reaches a file name)."""
+    for code in codes:
+        if code not in project.locales:
+            where = "pyproject.toml [tool.briefkit] locales"
+            console.print(
+                f"[red]error:[/] {_escape(f'locale {code!r} is not configured in {where}')}"
+            )
+            return False
+    return True
+
+
 def _update(project: Project, args: argparse.Namespace) -> int:
+    if not _configured(project, args.lang):
+        return 2
     _changes(project, translations.update(project, tuple(args.lang)))
     return 0
 
@@ -288,9 +301,11 @@ def _init(project: Project, args: argparse.Namespace) -> int:
 
 
 def _stats(project: Project, args: argparse.Namespace) -> int:
+    if not _configured(project, args.lang):
+        return 2
     found = project_stats(project, tuple(args.lang))
     if args.json:
-        print(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
+        print(_json([s.as_dict() for s in found]))
     else:
         wide = Console(highlight=False)
         wide.width = max(wide.width, 120)  # a pipe gets 80 columns, too few for the table
@@ -331,6 +346,8 @@ def _stats_row(row: Stats, minimum: float) -> list[str]:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
+    if not _configured(project, args.lang):
+        return 2
     problems = translations.check(project, tuple(args.lang))
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
@@ -340,10 +357,10 @@ def _check(project: Project, args: argparse.Namespace) -> int:
             "warnings": warnings,
             "problems": [p.as_dict() for p in problems],
         }
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(_json(report))
     else:
         for problem in problems:
-            print(_problem_line(problem))
+            print(_terminal_safe(_problem_line(problem)))
         console.print(
             f"{errors} {_plural(errors, 'error')}, {warnings} {_plural(warnings, 'warning')}"
         )
@@ -366,7 +383,7 @@ def _changes(project: Project, changes: list[translations.Change]) -> None:
     for change in changes:
         if change.action != "unchanged":
             what = f": {_merge_summary(change.merge)}" if change.merge else ""
-            console.print(f"{change.action} {change.path.relative_to(project.root)}{what}")
+            console.print(_escape(f"{change.action} {change.path.relative_to(project.root)}{what}"))
     unchanged = sum(1 for c in changes if c.action == "unchanged")
     console.print(f"{len(changes) - unchanged} written, {unchanged} unchanged")
 
@@ -383,9 +400,23 @@ def _merge_summary(merge: Merge) -> str:
 
 
 def _escape(text: str) -> str:
+    """Return text for console.print: control and invisible characters as \\uXXXX (an escape
+    sequence in a msgstr would drive the terminal), and rich markup (`[/i]`) printed as is."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(_terminal_safe(text))
+
+
+def _terminal_safe(text: str) -> str:
+    """Return text with every control or invisible character but the line break as \\uXXXX."""
+    return "\n".join(shown(line) for line in text.split("\n"))
+
+
+def _json(data: object) -> str:
+    """Return JSON whose strings hold no raw control or invisible character (json escapes only
+    C0 controls; a bidi override or a C1 control would reach the terminal)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(f"\\u{ord(c):04x}" if invisible(c) and c != "\n" else c for c in text)
 
 
 if __name__ == "__main__":

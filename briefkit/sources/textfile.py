@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from briefkit.errors import BriefkitError
+from briefkit.safefs import read_regular
 
 
 def read_utf8(
@@ -19,16 +20,9 @@ def read_utf8(
 ) -> str:
     """Return the file's text (BOM dropped, line endings as \\n), or raise `error` naming the line."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limit, error, too_big_fix, what)
     except FileNotFoundError:
         raise error(f"{what} not found", path=path, fix=missing_fix) from None
-    if len(raw) > limit:
-        raise error(
-            f"{what} is {len(raw):,} bytes, over the {limit:,}-byte limit",
-            path=path,
-            line=1,
-            fix=too_big_fix,
-        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
