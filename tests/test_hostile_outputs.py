@@ -202,13 +202,13 @@ HOSTILE_BRIEF = {
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     """The sample built in English and French from hostile strings, the QA gate switched off to
     test the renderers' own defence behind it."""
-    import briefkit.pipeline
+    import briefkit.l10n.editions
 
     project = load_project(copy_sample(tmp_path_factory.mktemp("hostile") / "project"))
     set_strings(project, "templates", HOSTILE_TEMPLATES)
     set_strings(project, "sample", HOSTILE_BRIEF)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(briefkit.pipeline, "_check_quality", lambda *args: None)
+        patch.setattr(briefkit.l10n.editions, "_check_quality", lambda *args: None)
         report = build(project, Request(locales=("en", "fr")))
     assert report.ok, [str(f.error) for f in report.failures]
     yield project

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     BytecodeCache,
@@ -25,6 +25,9 @@ from jinja2.bccache import Bucket
 from jinja2.nodes import EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
 
 Gettext = Callable[[str], str]
 # (msgid, the translated string as HTML) -> the HTML to print; the download page marks a
@@ -125,3 +128,13 @@ def css_string(text: Any) -> Markup:
 def render_template(env: Environment, name: str, **context: Any) -> str:
     """Render one template to text."""
     return env.get_template(name).render(**context)
+
+
+def edition_gettext(edition: Edition) -> Gettext:
+    """Return `_` for an edition's templates: its template strings, the msgid where missing."""
+    return lambda text: edition.ui.get(text, text)
+
+
+def edition_environment(templates_dir: Path, edition: Edition) -> Environment:
+    """Return the environment an edition's templates render in."""
+    return template_environment(templates_dir, edition_gettext(edition))
