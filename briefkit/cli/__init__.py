@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, TaskID, TextColumn, TimeElapsedColumn
@@ -41,6 +44,7 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     args = _parser().parse_args(argv)
+    previous = _on_termination()
     try:
         project = load_project(Path(args.root))
         return int(args.run(project, args))
@@ -51,11 +55,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefkitError as error:
         console.print(f"[red]error:[/] {_escape(str(error))}")
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         console.print(
             "interrupted; every file in dist/ is whole, old or new: build again to finish"
         )
-        return 130
+        return 128 + getattr(interruption, "signum", signal.SIGINT)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`timeout`, a CI job's time limit), handled as Ctrl-C is: the workers are
+    stopped, what an interrupted write left is deleted, and the state stays true."""
+
+    signum = signal.SIGTERM
+
+
+def _on_termination() -> Any:
+    """Raise _Terminated on SIGTERM; return the handler it replaces (None off the main thread)."""
+
+    def terminated(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, terminated)
 
 
 def _parser() -> argparse.ArgumentParser:
