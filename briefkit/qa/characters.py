@@ -21,27 +21,17 @@ from functools import cache
 
 from confusable_homoglyphs import categories, confusables
 
+from briefkit.sources.textfile import invisible, shown
+
+__all__ = ["invisible", "shown"]  # kept here too: the checks and the CLI use them from here
+
 CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 _WORD = re.compile(r"\w+")
-
-
-def invisible(char: str) -> bool:
-    """Return True for a control or format character (a line break is neither here)."""
-    return char != "\n" and unicodedata.category(char) in ("Cc", "Cf")
 
 
 def invisible_characters(text: str) -> list[str]:
     """Return the invisible and control characters of a text, in order."""
     return [char for char in text if invisible(char)]
-
-
-def shown(text: str) -> str:
-    """Return text with each invisible or control character written as \\uXXXX, line breaks as
-    \\n: safe to print in a terminal or a log, and visible to the person reading it."""
-    return "".join(
-        "\\n" if char == "\n" else f"\\u{ord(char):04x}" if invisible(char) else char
-        for char in text
-    )
 
 
 def describe(char: str) -> str:
