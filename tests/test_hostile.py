@@ -132,10 +132,25 @@ def test_a_symlink_in_templates_is_not_followed(sample: Project, secret: Path) -
 
 
 def embedded_files(path: Path) -> list[str]:
+    """Return every file a PDF carries: in its /EmbeddedFiles names, as /FileAttachment
+    annotations, or as any other file specification."""
     with pikepdf.open(path) as pdf:
         names = pdf.Root.get("/Names", {})
         tree = names.get("/EmbeddedFiles") if names else None
-        return [] if tree is None else [str(n) for n in tree.get("/Names", [])[::2]]
+        found = [] if tree is None else [str(n) for n in tree.get("/Names", [])[::2]]
+        for page in pdf.pages:
+            found += [
+                f"annotation {annot.get('/Subtype')}"
+                for annot in page.obj.get("/Annots", [])
+                if annot.get("/Subtype") == "/FileAttachment" or "/FS" in annot
+            ]
+        found += [
+            "file specification"
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") in ("/Filespec", "/EmbeddedFile")
+        ]
+        return found
 
 
 def pdf_bytes_text(path: Path) -> str:
@@ -528,3 +543,21 @@ def test_an_oversized_catalog_is_refused_before_parsing(
     assert str(caught.value).endswith(
         "bytes, over the 10,000,000-byte limit (a catalog of this series is well under 1 MB; is it the right file?)"
     )
+
+
+def test_the_attachment_probe_finds_attachments_in_every_form(
+    sample: Project, tmp_path: Path
+) -> None:
+    # The probe the tests above rely on: a template file attached by the maintainers' own HTML
+    # (the only attachment the fetcher lets through) is found, as a name and as an annotation.
+    pdf = tmp_path / "attached.pdf"
+    pdf.write_bytes(
+        render_pdf(
+            page('<a rel="attachment" href="brief.css">x</a>', '<link rel="attachment" href="brief.css">'),
+            assets(sample),
+            "probe",
+        )
+    )
+    found = embedded_files(pdf)
+    assert "annotation /FileAttachment" in found
+    assert "file specification" in found
