@@ -553,7 +553,10 @@ def test_the_attachment_probe_finds_attachments_in_every_form(
     pdf = tmp_path / "attached.pdf"
     pdf.write_bytes(
         render_pdf(
-            page('<a rel="attachment" href="brief.css">x</a>', '<link rel="attachment" href="brief.css">'),
+            page(
+                '<a rel="attachment" href="brief.css">x</a>',
+                '<link rel="attachment" href="brief.css">',
+            ),
             assets(sample),
             "probe",
         )
