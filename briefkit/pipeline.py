@@ -142,6 +142,7 @@ def merge_shards(
     """Join the shard manifests gathered in dist/ into the release's manifest, sums and page."""
     project.refuse_links()
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
+        remove_partial_files(project.dist_dir)
         manifest, errors = publish.merge(project, site_strings(project, {}))
     return manifest, [Failure("download page", error) for error in errors]
 
