@@ -13,7 +13,6 @@ from briefkit.catalogs.stats import Stats, project_stats, total
 from briefkit.cli.console import configured, console, terminal_safe, to_json
 from briefkit.cli.console import escape as _escape
 from briefkit.project import Project
-from briefkit.qa.checks import Problem
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -122,19 +121,11 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         print(to_json(report))
     else:
         for problem in problems:
-            print(terminal_safe(_problem_line(problem)))
+            print(terminal_safe(problem.labelled()))
         console.print(
             f"{errors} {_plural(errors, 'error')}, {warnings} {_plural(warnings, 'warning')}"
         )
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def _problem_line(problem: Problem) -> str:
-    if problem.severity == "error":
-        return str(problem)
-    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-    fix = f" ({problem.fix})" if problem.fix else ""
-    return f"{where}: warning: {problem.what}{fix}"
 
 
 def _plural(count: int, word: str) -> str:

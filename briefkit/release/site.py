@@ -147,7 +147,7 @@ def _section_environment(
             return Markup(_ENGLISH + "{}</span>").format(html)
         return html
 
-    env = template_environment(templates_dir, gettext, wrap)
+    env = template_environment(templates_dir, gettext, wrap=wrap)
     env.tests["english"] = lambda value: str(value).startswith(_ENGLISH)
     return env
 

@@ -9,6 +9,7 @@ the field, and every other `%` is a literal percent sign (no widths, no flags, n
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -30,12 +31,18 @@ if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
 
 Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
 # (msgid, the translated string as HTML) -> the HTML to print; the download page marks a
 # string still in English with lang="en".
 Wrap = Callable[[str, Markup], Markup]
 FIELD = re.compile(r"%\((\w+)\)s")
 # Every ASCII punctuation character may be backslash-escaped in CommonMark (and pandoc's reader).
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def english_ngettext(gettext: Gettext) -> Ngettext:
+    """Return ngettext by the source language's rule: one, or other."""
+    return lambda singular, plural, n: gettext(singular) if n == 1 else gettext(plural)
 
 
 class _Compiled(BytecodeCache):
@@ -59,10 +66,14 @@ _COMPILED = _Compiled()
 
 
 def template_environment(
-    templates_dir: Path, gettext: Gettext, wrap: Wrap | None = None
+    templates_dir: Path,
+    gettext: Gettext,
+    ngettext: Ngettext | None = None,
+    wrap: Wrap | None = None,
 ) -> Environment:
     """Return the environment: templates from templates/, autoescaped HTML, strict variables,
-    and `_` giving each translated string as text (escaped for HTML or Markdown)."""
+    and `_` and `ngettext` giving each translated string as text (escaped for HTML or
+    Markdown); `%(num)s` in a plural string is the count, as in Jinja's own ngettext."""
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(["html"]),
@@ -74,19 +85,23 @@ def template_environment(
         bytecode_cache=_COMPILED,
     )
     translate = _translator(gettext, wrap)
+    choose = ngettext or english_ngettext(gettext)
 
-    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int, **fields: Any) -> str:
-        return translate(eval_ctx, singular if n == 1 else plural, **fields)
+    def plural(eval_ctx: EvalContext, singular: str, plural: str, n: int, **fields: Any) -> str:
+        text = choose(singular, plural, n)
+        return translate(eval_ctx, singular, _text=text, **{"num": n, **fields})
 
-    env.globals.update(gettext=translate, _=translate, ngettext=pass_eval_context(ngettext))
+    env.globals.update(gettext=translate, _=translate, ngettext=pass_eval_context(plural))
     env.filters["css_string"] = css_string
     return env
 
 
 def _translator(gettext: Gettext, wrap: Wrap | None) -> Callable[..., str]:
     @pass_eval_context
-    def translate(eval_ctx: EvalContext, msgid: str, **fields: Any) -> str:
-        text = gettext(msgid)
+    def translate(
+        eval_ctx: EvalContext, msgid: str, _text: str | None = None, **fields: Any
+    ) -> str:
+        text = gettext(msgid) if _text is None else _text
         if not eval_ctx.autoescape:
             return fill(text, fields, markdown_text)
         html = Markup(fill(text, fields, escape))
@@ -135,6 +150,26 @@ def edition_gettext(edition: Edition) -> Gettext:
     return lambda text: edition.ui.get(text, text)
 
 
+def edition_ngettext(edition: Edition) -> Ngettext:
+    """Return ngettext for an edition: the form its language's plural rule picks for n."""
+    rule = plural_rule(edition.brief.locale.plural_forms)
+    fallback = english_ngettext(edition_gettext(edition))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        forms = edition.ui_plurals.get(singular)
+        if not forms or forms[:2] == (singular, plural):  # untranslated: the English forms
+            return fallback(singular, plural, n)
+        return forms[min(rule(n), len(forms) - 1)]
+
+    return ngettext
+
+
+def plural_rule(plural_forms: str) -> Callable[[int], int]:
+    """Return the form index function of a Plural-Forms header value (`nplurals=…; plural=…;`)."""
+    expression = plural_forms.partition("plural=")[2].strip().rstrip(";")
+    return gettext_module.c2py(expression or "n != 1")
+
+
 def edition_environment(templates_dir: Path, edition: Edition) -> Environment:
     """Return the environment an edition's templates render in."""
-    return template_environment(templates_dir, edition_gettext(edition))
+    return template_environment(templates_dir, edition_gettext(edition), edition_ngettext(edition))
