@@ -248,3 +248,36 @@ def test_a_build_error_prints_rich_markup_and_escapes_literally(
         'raw HTML <b> in the translation: "Contexte <b> [/i] [bold red]x[/] \\u001b[2J"' in output
     )
     assert "\x1b" not in output
+
+
+# --- Template strings: every way a template asks for one is escaped ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("t.html", "&lt;b&gt;3&lt;/b&gt; fichiers (100%) %(n)20s"),
+        ("t.md.j2", "\\<b\\>3\\<\\/b\\> fichiers \\(100\\%\\) \\%\\(n\\)20s"),
+    ],
+)
+def test_plural_and_singular_template_strings_are_escaped(
+    tmp_path: Path, name: str, expected: str
+) -> None:
+    from briefkit.render.templating import render_template, template_environment
+
+    (tmp_path / name).write_text(
+        '{{ ngettext("%(num)s file", "%(num)s files", 3) }}|{{ _("Note") }}', encoding="utf-8"
+    )
+    hostile = "<b>%(num)s</b> fichiers (100%) %(n)20s"
+    env = template_environment(
+        tmp_path,
+        lambda text: {"Note": "<i>\n# Heading</i>"}.get(text, text),
+        lambda singular, plural, n: hostile,
+    )
+    plural, single = render_template(env, name).split("|")
+    assert plural == expected
+    assert single == (
+        "&lt;i&gt;\n# Heading&lt;/i&gt;"
+        if name.endswith(".html")
+        else "\\<i\\> \\# Heading\\<\\/i\\>"
+    )
