@@ -31,7 +31,7 @@ from briefkit.project import Project
 from briefkit.qa.checks import Problem, check_catalog, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
 from briefkit.sources.brief import load_brief
-from briefkit.sources.data import format_figure
+from briefkit.sources.data import Figure, write_figure
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,22 @@ def templates(project: Project) -> dict[str, Catalog]:
             raise failures[0].error
         check_source(brief, segments)
         notes = {
-            "{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()
+            "{{ " + f.id + ("." + part if part else "") + " }}": write_figure(f, english, part)
+            for f in brief.data.figures.values()
+            for part in _parts(f)
         }
-        notes |= {"{{ " + f.id + ".year }}": str(f.year) for f in brief.data.figures.values()}
         domains[brief.slug] = segments_catalog(brief.slug, segments, notes)
     domains[TEMPLATES_DOMAIN] = templates_catalog(project.templates_dir, project.root)
     return domains
+
+
+def _parts(figure: Figure) -> tuple[str | None, ...]:
+    """Return what placeholders of a figure may show: itself, its year, its ends."""
+    return (
+        None,
+        *(("year",) if figure.year is not None else ()),
+        *(("low", "high") if figure.unit == "range" else ()),
+    )
 
 
 def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefkit.sources.brief import TRANSLATABLE, Brief
+from briefkit.sources.data import QUALIFIERS
 from briefkit.sources.placeholders import PLACEHOLDER
 
 IMAGE = re.compile(
@@ -76,7 +77,8 @@ def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> li
                 found.append(
                     Segment(text, kind, brief.body_line + block.first, root_relative, block.section)
                 )
-    return assign_contexts(found + _chart_segments(brief, data_relative))
+    found += _chart_segments(brief, data_relative)
+    return assign_contexts(found + _qualifier_segments(brief, found, data_relative))
 
 
 def needs_translation(text: str) -> bool:
@@ -110,6 +112,24 @@ def _chart_segments(brief: Brief, data_relative: str) -> list[Segment]:
                 line = brief.data.line_of("charts", chart_id, "bars", i)
                 found.append(Segment(bar.label, "chart label", line, data_relative, (chart_id,)))
     return [segment for segment in found if needs_translation(segment.msgid)]
+
+
+def _qualifier_segments(brief: Brief, found: list[Segment], data_relative: str) -> list[Segment]:
+    """Return one segment per qualifier ("more than %(figure)s") of the figures the brief shows."""
+    shown = {m.group(1) for s in found for m in PLACEHOLDER.finditer(s.msgid)}
+    for chart_id, _ in chart_refs(brief.body):
+        chart = brief.data.charts.get(chart_id)
+        shown |= {bar.figure for bar in chart.bars} if chart is not None else set()
+    lines: dict[str, int] = {}
+    for figure_id, figure in brief.data.figures.items():
+        if figure_id in shown and figure.qualifier is not None:
+            line = brief.data.line_of("figures", figure_id, "qualifier")
+            lines[figure.qualifier] = min(line, lines.get(figure.qualifier, line))
+    return [
+        Segment(QUALIFIERS[q], "qualifier", lines[q], data_relative, ("figures",))
+        for q in QUALIFIERS
+        if q in lines
+    ]
 
 
 def assign_contexts(segments: list[Segment]) -> list[Segment]:
