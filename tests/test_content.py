@@ -59,15 +59,126 @@ def test_no_number_is_typed_into_the_text(brief: Brief) -> None:
             )
 
 
-def test_every_figure_value_appears_in_the_source_text() -> None:
+def source_text() -> str:
+    """Return the press release with dashes, quotation marks and spaces made plain."""
     assert PRESS_RELEASE.exists(), (
-        f"{PRESS_RELEASE} is missing: the source of the figures must sit beside the repo"
+        f"{PRESS_RELEASE} is missing: the source of the briefs must sit beside the repo"
     )
-    text = PRESS_RELEASE.read_text(encoding="utf-8").replace("‑", "-")
+    return plain(PRESS_RELEASE.read_text(encoding="utf-8"))
+
+
+def plain(text: str) -> str:
+    for fancy, simple in (("‑–—", "-"), ("‘’", "'"), ("“”", '"'), ("\u00a0\u202f", " ")):
+        text = re.sub(f"[{fancy}]", simple, text)
+    return re.sub(r"\s+", " ", text)
+
+
+# How the press release words each qualifier of the data model.
+SOURCE_QUALIFIERS = {
+    "more-than": r"(?:over|more than) ",
+    "less-than": r"(?:less than|under) ",
+    "about": r"(?:about|around|approximately|nearly) ",
+}
+ANY_QUALIFIER = "|".join(SOURCE_QUALIFIERS.values())
+
+
+def test_every_figure_appears_in_the_source_with_its_qualifier_and_year() -> None:
+    """The value as English writes it, qualified as the source qualifies it, near its year."""
+    text = source_text()
     english = locale_info("en")
+    checked = set()
     for brief in BRIEFS:
-        for figure_id in used_figures(brief):
-            written = format_figure(brief.data.figures[figure_id], english).replace("–", "-")
-            assert re.search(rf"(?<![\d,.]){re.escape(written)}(?![\d,])", text), (
-                f"{figure_id}: {written!r} is not in the source"
-            )
+        for figure_id in used_figures(brief) - checked:
+            checked.add(figure_id)
+            figure = brief.data.figures[figure_id]
+            written = re.escape(format_figure(figure, english).replace("–", "-"))
+            if figure.unit == "range":  # "7-10-year-olds", "aged between 15-17 years"
+                written = written.replace(r"\-", "-")
+            value = rf"(?<![\d,.]){written}(?![\d,])"
+            if figure.qualifier is None:
+                found = [
+                    m
+                    for m in re.finditer(value, text)
+                    if not re.search(rf"(?:{ANY_QUALIFIER})$", text[: m.start()], re.I)
+                ]
+            else:
+                qualified = SOURCE_QUALIFIERS[figure.qualifier] + value
+                found = list(re.finditer(qualified, text, re.I))
+            assert found, f"{figure_id}: {written!r} ({figure.qualifier}) is not in the source"
+            if figure.year is not None:
+                assert any(
+                    str(figure.year) in text[max(m.start() - 80, 0) : m.end() + 80] for m in found
+                ), f"{figure_id}: the source gives no year {figure.year} beside {written!r}"
+            if figure.attribution is not None:
+                credited = figure.attribution.split(",")[0].split(" (")[0]
+                assert credited in text, f"{figure_id}: {credited!r} is not in the source"
+
+
+def test_an_unqualified_figure_would_be_caught() -> None:
+    """The check above fails on a qualifier the source does not give, or one it drops."""
+    text = source_text()
+    assert not re.search(SOURCE_QUALIFIERS["less-than"] + "10,000", text, re.I)
+    assert re.search(rf"(?:{ANY_QUALIFIER})$", text[: text.index("10,000 reports")], re.I)
+
+
+QUOTATION = re.compile(r"“([^”]+)”")
+
+
+def quotations(brief: Brief) -> list[tuple[str, str]]:
+    failures: list[Failure] = []
+    segments = source_segments(PROJECT, brief, failures) or []
+    return [
+        (f"{segment.path}:{segment.line}", match.group(1))
+        for segment in segments
+        for match in QUOTATION.finditer(segment.msgid)
+    ]
+
+
+@pytest.mark.parametrize("brief", BRIEFS, ids=lambda b: b.slug)
+def test_every_quotation_occurs_in_the_source(brief: Brief) -> None:
+    text = source_text().lower()
+    found = quotations(brief)
+    assert found, f"{brief.slug} quotes nobody"
+    for where, quoted in found:
+        words = plain(quoted).lower().rstrip(".").replace("…", "")
+        assert words in text, f"{where}: “{quoted}” is not in the source"
+
+
+def test_a_misquotation_would_be_caught() -> None:
+    text = source_text().lower()
+    assert plain("Children’s safety must be non-negotiable").lower() in text
+    assert plain("Children’s safety must be negotiable").lower() not in text
+
+
+def test_the_sources_list_cites_the_press_release_and_nothing_as_cited_in() -> None:
+    text = source_text()
+    for brief in BRIEFS:
+        for source in brief.data.sources.values():
+            assert "as cited in" not in source.title.lower(), source.id
+            assert plain(source.title) in text, f"{source.id}: {source.title!r} is no title"
+            if source.year is not None:
+                assert str(source.year) in text, source.id
+
+
+@pytest.mark.parametrize("brief", BRIEFS, ids=lambda b: b.slug)
+def test_english_apostrophes_are_curly(brief: Brief) -> None:
+    failures: list[Failure] = []
+    for segment in source_segments(PROJECT, brief, failures) or []:
+        assert "'" not in segment.msgid, f"{segment.path}:{segment.line}: {segment.msgid!r}"
+
+
+@pytest.mark.parametrize("brief", BRIEFS, ids=lambda b: b.slug)
+def test_the_prevention_call_keeps_those_who_have_experienced_abuse(brief: Brief) -> None:
+    """The call covers "those who have or are at risk of perpetrating or experiencing abuse"."""
+    body = brief.body + " ".join(brief.key_messages)
+    if "public health approach" in body.lower():
+        assert "perpetrated or experienced abuse" in body, brief.slug
+
+
+@pytest.mark.parametrize("brief", BRIEFS, ids=lambda b: b.slug)
+def test_where_suicide_is_mentioned_a_pointer_to_support_follows(brief: Brief) -> None:
+    paragraphs = brief.body.split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        if "taken their own lives" in paragraph:
+            following = " ".join(paragraphs[i + 1 : i + 3])
+            assert "child helpline or crisis support service" in following, brief.slug
