@@ -149,12 +149,12 @@ def test_only_standalone_charts_are_allowed_as_images(
 
 
 def localised_fr(project: Project):  # type: ignore[no-untyped-def]
-    from briefkit.pipeline import localise, source_segments
+    from briefkit.l10n.editions import localise, source_segments
     from briefkit.sources.brief import load_brief
 
     loaded = load_project(project.root)
     brief = load_brief(loaded.briefs_dir / "sample.md")
-    segments = source_segments(loaded, brief, []) or []
+    segments = source_segments(loaded, brief)
     return localise(loaded, brief, segments, "fr", allow_partial=True)
 
 
