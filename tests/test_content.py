@@ -177,3 +177,34 @@ def test_where_suicide_is_mentioned_a_pointer_to_support_follows(brief: Brief) -
         if "taken their own lives" in paragraph:
             following = " ".join(paragraphs[i + 1 : i + 3])
             assert "child helpline or crisis support service" in following, brief.slug
+
+
+FACT_CHECK = ROOT / "docs" / "fact-check.md"
+
+
+def fact_check_passages() -> list[tuple[int, str]]:
+    """Return (line, passage) for each passage quoted in the fact-check tables' second column."""
+    found = []
+    for number, line in enumerate(FACT_CHECK.read_text(encoding="utf-8").splitlines(), 1):
+        cells = line.split(" | ")
+        if line.startswith("| ") and len(cells) >= 3 and not cells[1].startswith("Passage"):
+            found += [(number, passage) for passage in QUOTATION.findall(cells[1])]
+    return found
+
+
+def test_every_passage_of_the_fact_check_occurs_in_the_source() -> None:
+    text = source_text().lower()
+    passages = fact_check_passages()
+    assert len(passages) > 50
+    for number, passage in passages:
+        assert plain(passage).lower() in text, f"docs/fact-check.md:{number}: “{passage}”"
+
+
+def test_the_fact_check_covers_every_figure_the_briefs_show() -> None:
+    document = FACT_CHECK.read_text(encoding="utf-8")
+    english = locale_info("en")
+    for brief in BRIEFS:
+        for figure_id in used_figures(brief):
+            figure = brief.data.figures[figure_id]
+            written = format_figure(figure, english)
+            assert written in document, f"{figure_id}: {written} has no row in docs/fact-check.md"
