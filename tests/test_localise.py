@@ -242,3 +242,23 @@ def test_a_qualified_figure_is_worded_by_the_catalog_in_text_and_charts(
     write(path, catalog)
     localised = localised_fr(sample)
     assert [bar.value for bar in localised.charts["growth"].bars] == ["139", "plus de 10\u202f000"]
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("ar", "20 تشرين الثاني/نوفمبر 2023"),
+        ("en", "November 20, 2023"),
+        ("fr", "20 novembre 2023"),
+        ("zh_Hans", "2023年11月20日"),
+    ],
+)
+def test_dates_are_written_in_full_and_arabic_pairs_its_month_names(
+    code: str, written: str
+) -> None:
+    import datetime as dt
+
+    from briefkit.l10n.localise import write_date
+    from briefkit.locales import locale_info
+
+    assert write_date(dt.date(2023, 11, 20), locale_info(code)) == written

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from markdown_it import MarkdownIt
@@ -270,7 +271,7 @@ def localise_brief(
         series=field_text("series"),
         number=brief.number,
         date=brief.date,
-        date_text=format_date(brief.date, "long", locale=locale.babel),
+        date_text=write_date(brief.date, locale),
         publisher=brief.publisher,
         key_messages=messages,
         body=body,
@@ -297,6 +298,21 @@ def _check_translated_parts(data: Dataset, lookup: Lookup, text: str) -> None:
             raise CatalogError(
                 problem[0], path=lookup.path, line=served.catalog_line, fix=problem[1]
             )
+
+
+def write_date(date: dt.date, locale: LocaleInfo) -> str:
+    """Return a date as the locale writes it in full (CLDR's long form).
+
+    Arabic follows the United Nations: the Levantine month name, then the one used in Egypt and
+    the Gulf, "20 تشرين الثاني/نوفمبر 2023", so every Arabic reader knows the month. Both names
+    come from CLDR (ar_SY and ar).
+    """
+    written = format_date(date, "long", locale=locale.babel)
+    if locale.language != "ar":
+        return written
+    month = locale.babel.months["format"]["wide"][date.month]
+    levantine = Locale.parse("ar_SY").months["format"]["wide"][date.month]
+    return written.replace(month, f"{levantine}/{month}", 1) if levantine != month else written
 
 
 def _filler(
