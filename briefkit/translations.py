@@ -25,7 +25,7 @@ from briefkit.catalogs.po import (
 )
 from briefkit.errors import CatalogError, ConfigError
 from briefkit.l10n.editions import source_segments
-from briefkit.locales import locale_info
+from briefkit.locales import LocaleInfo, locale_info
 from briefkit.project import Project
 from briefkit.qa.checks import Problem, check_catalog, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
@@ -61,13 +61,22 @@ def templates(project: Project) -> dict[str, Catalog]:
         brief = load_brief(path)
         segments = source_segments(project, brief)
         notes = {
-            "{{ " + f.id + ("." + part if part else "") + " }}": write_figure(f, english, part)
+            "{{ " + f.id + ("." + part if part else "") + " }}": _note(f, english, part)
             for f in brief.data.figures.values()
             for part in _parts(f)
         }
         domains[brief.slug] = segments_catalog(brief.slug, segments, notes)
     domains[TEMPLATES_DOMAIN] = templates_catalog(project.templates_dir, project.root)
     return domains
+
+
+def _note(figure: Figure, english: LocaleInfo, part: str | None) -> str:
+    """Return what a translator's note says a placeholder shows (a range, with its ends)."""
+    shown = write_figure(figure, english, part)
+    if figure.unit != "range" or part is not None:
+        return shown
+    ends = "{{ " + figure.id + ".low }} and {{ " + figure.id + ".high }}"
+    return f"{shown} (a range: your language may write its ends as {ends} instead)"
 
 
 def _parts(figure: Figure) -> tuple[str | None, ...]:

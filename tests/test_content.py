@@ -208,3 +208,13 @@ def test_the_fact_check_covers_every_figure_the_briefs_show() -> None:
             figure = brief.data.figures[figure_id]
             written = format_figure(figure, english)
             assert written in document, f"{figure_id}: {written} has no row in docs/fact-check.md"
+
+
+def test_translators_learn_that_a_range_may_be_written_by_its_ends() -> None:
+    pot = (ROOT / "translations" / "overview.pot").read_text(encoding="utf-8")
+    comments = pot.replace("\n#. ", " ")  # Babel wraps comments at 76 columns
+    assert (
+        "{{ self_generated_age_range }} shows 7–10 (a range: your language may write its ends as "
+        "{{ self_generated_age_range.low }} and {{ self_generated_age_range.high }} instead); "
+        "keep it exactly as it is"
+    ) in comments
