@@ -218,3 +218,13 @@ def test_translators_learn_that_a_range_may_be_written_by_its_ends() -> None:
         "{{ self_generated_age_range.low }} and {{ self_generated_age_range.high }} instead); "
         "keep it exactly as it is"
     ) in comments
+
+
+def test_the_source_note_is_translated_and_names_no_day() -> None:
+    """The note says what the source is, in the edition's language; its name and title stay English."""
+    from briefkit.l10n.editions import localise, source_segments
+
+    brief = next(b for b in BRIEFS if b.slug == "overview")
+    [source] = localise(PROJECT, brief, source_segments(PROJECT, brief), "fr", False).sources
+    assert source.title.startswith("Alarming escalation")
+    assert source.note is not None and source.note.startswith("Communiqué de presse d’octobre 2023")

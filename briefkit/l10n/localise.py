@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -276,7 +276,10 @@ def localise_brief(
         key_messages=messages,
         body=body,
         charts=charts,
-        sources=_sources_used(brief, segments),
+        sources=tuple(
+            replace(source, note=translate(source.note, "source note") if source.note else None)
+            for source in _sources_used(brief, segments)
+        ),
         reviewed=reviewed,
         coverage=lookup.coverage(),
     )

@@ -79,7 +79,9 @@ def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> li
                     Segment(text, kind, brief.body_line + block.first, root_relative, block.section)
                 )
     found += _chart_segments(brief, data_relative)
-    return assign_contexts(found + _qualifier_segments(brief, found, data_relative))
+    data = _qualifier_segments(brief, found, data_relative)
+    data += _source_note_segments(brief, found, data_relative)
+    return assign_contexts(found + data)
 
 
 def needs_translation(text: str) -> bool:
@@ -115,12 +117,36 @@ def _chart_segments(brief: Brief, data_relative: str) -> list[Segment]:
     return [segment for segment in found if needs_translation(segment.msgid)]
 
 
-def _qualifier_segments(brief: Brief, found: list[Segment], data_relative: str) -> list[Segment]:
-    """Return one segment per qualifier ("more than %(figure)s") of the figures the brief shows."""
+def shown_figures(brief: Brief, found: list[Segment]) -> set[str]:
+    """Return the ids of the figures a brief shows, in its texts and its charts."""
     shown = {m.group(1) for s in found for m in PLACEHOLDER.finditer(s.msgid)}
     for chart_id, _ in chart_refs(brief.body):
         chart = brief.data.charts.get(chart_id)
         shown |= {bar.figure for bar in chart.bars} if chart is not None else set()
+    return shown
+
+
+def _source_note_segments(brief: Brief, found: list[Segment], data_relative: str) -> list[Segment]:
+    """Return the note of each source the brief cites (what kind of document it is)."""
+    cited = {
+        brief.data.figures[f].source for f in shown_figures(brief, found) if f in brief.data.figures
+    }
+    return [
+        Segment(
+            source.note,
+            "source note",
+            brief.data.line_of("sources", sid, "note"),
+            data_relative,
+            ("sources",),
+        )
+        for sid, source in brief.data.sources.items()
+        if sid in cited and source.note and needs_translation(source.note)
+    ]
+
+
+def _qualifier_segments(brief: Brief, found: list[Segment], data_relative: str) -> list[Segment]:
+    """Return one segment per qualifier ("more than %(figure)s") of the figures the brief shows."""
+    shown = shown_figures(brief, found)
     lines: dict[str, int] = {}
     for figure_id, figure in brief.data.figures.items():
         if figure_id in shown and figure.qualifier is not None:
