@@ -143,3 +143,23 @@ def test_wrong_types_and_bad_fields_are_refused_with_their_line(tmp_path: Path) 
         "data.yaml:11: a range is two whole numbers (write value: [7, 10], each end at most 15 digits)",
         "data.yaml:12: figures.i.attribution must be text (see the data file format in the README)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("{{ a }} reports.", "More than 10,000 reports."),
+        ("Rose to {{ a }}.", "Rose to more than 10,000."),
+        ("Done. {{ a }} followed.", "Done. More than 10,000 followed."),
+        ("| Reports | {{ a }} |", "| Reports | More than 10,000 |"),
+        ("- **{{ a }}** in 2022", "- **More than 10,000** in 2022"),
+        ("up to **{{ a }}** in 2022", "up to **more than 10,000** in 2022"),
+        ("## {{ a }}", "## More than 10,000"),
+    ],
+)
+def test_a_qualified_figure_opening_a_sentence_starts_with_a_capital(
+    text: str, written: str
+) -> None:
+    from briefkit.sources.placeholders import substitute
+
+    assert substitute(text, lambda figure_id, part: "more than 10,000") == written

@@ -60,9 +60,23 @@ def stray_syntax(text: str) -> str | None:
     return rest[start : found.end() + 20]
 
 
+# Where a text opens a sentence, a line, a list item, a heading or a table cell (emphasis marks
+# aside): a figure written there with a qualifier ("more than 10,000") starts with a capital.
+_OPENING = re.compile(
+    r"(?:(?:\A|\n)[ \t]*(?:(?:[-*+>]|#{1,6}|\d+[.)])[ \t]+)?|[.!?][ \t]+|\|[ \t]*)(?:\*\*|\*|_)?\Z"
+)
+
+
 def substitute(text: str, resolve: Callable[[str, str | None], str]) -> str:
-    """Replace each placeholder with resolve(figure_id, part), part as in figure_parts."""
-    return PLACEHOLDER.sub(lambda m: resolve(m.group(1), _part(m)), text)
+    """Replace each placeholder with resolve(figure_id, part), capitalised where a sentence opens."""
+
+    def replace(match: re.Match[str]) -> str:
+        written = resolve(match.group(1), _part(match))
+        if _OPENING.search(text, 0, match.start()):
+            return written[:1].upper() + written[1:]
+        return written
+
+    return PLACEHOLDER.sub(replace, text)
 
 
 def _part(match: re.Match[str]) -> str | None:
