@@ -25,12 +25,12 @@ from briefkit.catalogs.po import (
 )
 from briefkit.errors import CatalogError, ConfigError
 from briefkit.l10n.editions import source_segments
-from briefkit.locales import locale_info
+from briefkit.locales import LocaleInfo, locale_info
 from briefkit.project import Project
 from briefkit.qa.checks import Problem, check_catalog, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
 from briefkit.sources.brief import load_brief
-from briefkit.sources.data import format_figure
+from briefkit.sources.data import Figure, write_figure
 from briefkit.writing import remove_partial_files
 
 
@@ -69,12 +69,31 @@ def templates(project: Project) -> dict[str, Catalog]:
         brief = load_brief(path)
         segments = source_segments(project, brief)
         notes = {
-            "{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()
+            "{{ " + f.id + ("." + part if part else "") + " }}": _note(f, english, part)
+            for f in brief.data.figures.values()
+            for part in _parts(f)
         }
-        notes |= {"{{ " + f.id + ".year }}": str(f.year) for f in brief.data.figures.values()}
         domains[brief.slug] = segments_catalog(brief.slug, segments, notes)
     domains[TEMPLATES_DOMAIN] = templates_catalog(project.templates_dir, project.root)
     return domains
+
+
+def _note(figure: Figure, english: LocaleInfo, part: str | None) -> str:
+    """Return what a translator's note says a placeholder shows (a range, with its ends)."""
+    shown = write_figure(figure, english, part)
+    if figure.unit != "range" or part is not None:
+        return shown
+    ends = "{{ " + figure.id + ".low }} and {{ " + figure.id + ".high }}"
+    return f"{shown} (a range: your language may write its ends as {ends} instead)"
+
+
+def _parts(figure: Figure) -> tuple[str | None, ...]:
+    """Return what placeholders of a figure may show: itself, its year, its ends."""
+    return (
+        None,
+        *(("year",) if figure.year is not None else ()),
+        *(("low", "high") if figure.unit == "range" else ()),
+    )
 
 
 def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:

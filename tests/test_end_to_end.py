@@ -107,7 +107,7 @@ def test_figures_are_formatted_per_locale_in_both_formats(
         pdf = squeeze(pdf_text(built_sample, locale))
         for figure in [
             *FIGURES[locale],
-            {"fr": "10\u202f000"}.get(locale, "10,000"),
+            {"fr": "10\u202f000", "zh_Hans": "1万"}.get(locale, "10,000"),
         ]:  # 10,000 is in the chart
             assert squeeze(figure) in pdf, (locale, figure)
 

@@ -148,6 +148,122 @@ def test_only_standalone_charts_are_allowed_as_images(
     assert failure_messages(sample, locales=("en",)) == [f"briefs/sample.md:31: {message}"]
 
 
+def localised_fr(project: Project):  # type: ignore[no-untyped-def]
+    from briefkit.l10n.editions import localise, source_segments
+    from briefkit.sources.brief import load_brief
+
+    loaded = load_project(project.root)
+    brief = load_brief(loaded.briefs_dir / "sample.md")
+    segments = source_segments(loaded, brief)
+    return localise(loaded, brief, segments, "fr", allow_partial=True)
+
+
+def test_a_translation_may_write_a_range_by_its_ends(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    set_translation(
+        sample,
+        "fr",
+        "Children aged {{ ages }} are affected.",
+        "Les enfants de {{ ages.low }} à {{ ages.high }} ans sont touchés.",
+    )
+    assert failure_messages(sample, locales=("fr",), allow_partial=True) == []
+    assert "Les enfants de 7 à 10 ans sont touchés." in localised_fr(sample).body
+
+
+def test_only_a_range_has_ends(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample.root)
+    msgid = "Escalation can take {{ escalation }}."
+    set_translation(sample, "fr", msgid, "Entre {{ escalation.low }} et {{ escalation.high }}.")
+    line = read_catalog(po_path(sample.translations_dir, "fr", "sample"))[msgid].lineno
+    assert failure_messages(sample, locales=("fr",), allow_partial=True) == [
+        f"translations/fr/LC_MESSAGES/sample.po:{line}: {{{{ escalation.low }}}}: figure "
+        "'escalation' is not a range (write {{ escalation }}; only a range has a .low and a .high end)"
+    ]
+
+
+def test_one_end_of_a_range_alone_is_a_missing_placeholder(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    msgid = "Children aged {{ ages }} are affected."
+    set_translation(sample, "fr", msgid, "Les enfants dès {{ ages.low }} ans sont touchés.")
+    [message] = failure_messages(sample, locales=("fr",), allow_partial=True)
+    assert "placeholder {{ ages }} missing from the translation" in message
+
+
+def test_a_year_the_data_does_not_give_cannot_be_shown(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    data = sample.briefs_dir / "data" / "sample.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace(
+            "unit: duration-second, year: 2023,", "unit: duration-second,"
+        ),
+        encoding="utf-8",
+    )
+    path = sample.briefs_dir / "sample.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Escalation can take {{ escalation }}.",
+            "Escalation can take {{ escalation }} ({{ escalation.year }}).",
+        ),
+        encoding="utf-8",
+    )
+    [message] = failure_messages(sample, locales=("en",))
+    assert message.endswith(
+        ": {{ escalation.year }}: figure 'escalation' has no year (write a year only where the "
+        "source gives one; add `year:` to the figure if it does)"
+    )
+    assert message.startswith("briefs/sample.md:")
+
+
+def test_a_qualified_figure_is_worded_by_the_catalog_in_text_and_charts(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefkit.catalogs.po import write_catalog as write
+    from briefkit.translations import templates
+
+    monkeypatch.chdir(sample.root)
+    data = sample.briefs_dir / "data" / "sample.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace(
+            "value: 10000, unit: count,", "value: 10000, unit: count, qualifier: more-than,"
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_project(sample.root)
+    assert "more than %(figure)s" in templates(loaded)["sample"]
+    path = po_path(sample.translations_dir, "fr", "sample")
+    catalog = read_catalog(path, "fr")
+    catalog.add("more than %(figure)s", "plus de %(figure)s")
+    write(path, catalog)
+    localised = localised_fr(sample)
+    assert [bar.value for bar in localised.charts["growth"].bars] == ["139", "plus de 10\u202f000"]
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("ar", "20 تشرين الثاني/نوفمبر 2023"),
+        ("en", "November 20, 2023"),
+        ("fr", "20 novembre 2023"),
+        ("zh_Hans", "2023年11月20日"),
+    ],
+)
+def test_dates_are_written_in_full_and_arabic_pairs_its_month_names(
+    code: str, written: str
+) -> None:
+    import datetime as dt
+
+    from briefkit.l10n.localise import write_date
+    from briefkit.locales import locale_info
+
+    assert write_date(dt.date(2023, 11, 20), locale_info(code)) == written
+
+
 def add_plural_entry(project: Project, forms: tuple[str, str]) -> None:
     """Give the templates domain a plural entry, translated in French with the given forms."""
     entry = 'msgid "%(num)s note"\nmsgid_plural "%(num)s notes"\n'

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 
 from briefkit.errors import RenderError
 from briefkit.pipeline import output_path
@@ -30,7 +31,12 @@ def test_sample_pdf_and_docx_say_the_same(built_sample: Project, locale: str) ->
     summary = summarise_pdf(output_path(built_sample, "sample", locale, "pdf"))
     assert (summary.tables, summary.charts, summary.list_items) == (1, 1, 5)
     assert len(summary.headings) == 5
-    assert ("10000", 1) in summary.numbers and ("87", 1) in summary.numbers
+    assert ("87", 1) in summary.numbers
+    if locale == "zh_Hans":  # Chinese writes the round 10,000 as 1万 (CLDR's myriads)
+        reader = PdfReader(output_path(built_sample, "sample", locale, "pdf"))
+        assert any("1万" in page.extract_text() for page in reader.pages)
+    else:
+        assert ("10000", 1) in summary.numbers
 
 
 @pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 
 from briefkit.catalogs.po import entry_state, printable, translation_forms
-from briefkit.errors import BriefError, BriefkitError, raise_all
+from briefkit.errors import BriefError, BriefkitError, CatalogError, raise_all
 from briefkit.locales import LocaleInfo
 from briefkit.project import Policy
 from briefkit.sources.brief import Brief
-from briefkit.sources.data import Dataset, Source, format_figure
-from briefkit.sources.placeholders import placeholders, stray_syntax, substitute
+from briefkit.sources.data import Dataset, Figure, Source, write_figure
+from briefkit.sources.placeholders import figure_parts, stray_syntax, substitute
 from briefkit.sources.segments import (
     Segment,
     assign_contexts,
@@ -163,9 +164,9 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
                     fix="write figures as {{ figure_id }} or {{ figure_id.year }}; other template code is not allowed",
                 )
             )
-        for name in placeholders(segment.msgid):
-            figure_id = name.strip("{} ").removesuffix(".year")
-            if figure_id not in brief.data.figures:
+        for figure_id, part in figure_parts(segment.msgid):
+            figure = brief.data.figures.get(figure_id)
+            if figure is None:
                 errors.append(
                     BriefError(
                         f"undefined figure {figure_id!r}",
@@ -174,6 +175,8 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
                         fix=f"add it under `figures:` in {brief.data.path.name} or fix the name",
                     )
                 )
+            elif (problem := part_problem(figure, part)) is not None:
+                errors.append(BriefError(problem[0], line=segment.line, **where, fix=problem[1]))
     errors += _image_errors(brief)
     errors += _link_errors(segments, brief)
     for chart_id, line in chart_refs(brief.body):
@@ -206,6 +209,22 @@ def _link_errors(segments: list[Segment], brief: Brief) -> list[BriefkitError]:
                     )
                 )
     return errors
+
+
+def part_problem(figure: Figure, part: str | None) -> tuple[str, str] | None:
+    """Return (problem, fix) when a placeholder asks a figure for what it does not have."""
+    shown = "{{ " + figure.id + ("." + part if part else "") + " }}"
+    if part == "year" and figure.year is None:
+        return (
+            f"{shown}: figure {figure.id!r} has no year",
+            "write a year only where the source gives one; add `year:` to the figure if it does",
+        )
+    if part in ("low", "high") and figure.unit != "range":
+        return (
+            f"{shown}: figure {figure.id!r} is not a range",
+            "write {{ " + figure.id + " }}; only a range has a .low and a .high end",
+        )
+    return None
 
 
 def _image_errors(brief: Brief) -> list[BriefkitError]:
@@ -251,9 +270,13 @@ def localise_brief(
 
     def translate(text: str, kind: str) -> str:
         segment = by_text.get((text, kind))
-        return text if segment is None else lookup(segment)  # a text with no words stays as it is
+        if segment is None:
+            return text  # a text with no words stays as it is
+        translated = lookup(segment)
+        _check_translated_parts(brief.data, lookup, translated)
+        return translated
 
-    fill = _filler(brief.data, locale)
+    fill = _filler(brief.data, locale, lambda english: translate(english, "qualifier"))
 
     def field_text(name: str) -> str:
         value: str = getattr(brief, name)
@@ -271,21 +294,58 @@ def localise_brief(
         series=field_text("series"),
         number=brief.number,
         date=brief.date,
-        date_text=format_date(brief.date, "long", locale=locale.babel),
+        date_text=write_date(brief.date, locale),
         publisher=brief.publisher,
         key_messages=messages,
         body=body,
         charts=charts,
-        sources=_sources_used(brief, segments),
+        sources=tuple(
+            replace(source, note=translate(source.note, "source note") if source.note else None)
+            for source in _sources_used(brief, segments)
+        ),
         reviewed=reviewed,
         coverage=lookup.coverage(),
     )
 
 
-def _filler(data: Dataset, locale: LocaleInfo) -> Callable[[str], str]:
-    def resolve(figure_id: str, wants_year: bool) -> str:
-        figure = data.figures[figure_id]
-        return str(figure.year) if wants_year else format_figure(figure, locale)
+def _check_translated_parts(data: Dataset, lookup: Lookup, text: str) -> None:
+    """Raise when a translation asks a figure for a part it lacks (the ends of a non-range).
+
+    The catalog checks let a translation write a range as its two ends; only the data file
+    knows which figures are ranges, so this is checked here, with the catalog's line.
+    """
+    served = lookup.printed[-1] if lookup.printed else None
+    if served is None or not served.translated:
+        return
+    for figure_id, part in figure_parts(text):
+        figure = data.figures.get(figure_id)
+        problem = None if figure is None else part_problem(figure, part)
+        if problem is not None:
+            raise CatalogError(
+                problem[0], path=lookup.path, line=served.catalog_line, fix=problem[1]
+            )
+
+
+def write_date(date: dt.date, locale: LocaleInfo) -> str:
+    """Return a date as the locale writes it in full (CLDR's long form).
+
+    Arabic follows the United Nations: the Levantine month name, then the one used in Egypt and
+    the Gulf, "20 تشرين الثاني/نوفمبر 2023", so every Arabic reader knows the month. Both names
+    come from CLDR (ar_SY and ar).
+    """
+    written = format_date(date, "long", locale=locale.babel)
+    if locale.language != "ar":
+        return written
+    month = locale.babel.months["format"]["wide"][date.month]
+    levantine = Locale.parse("ar_SY").months["format"]["wide"][date.month]
+    return written.replace(month, f"{levantine}/{month}", 1) if levantine != month else written
+
+
+def _filler(
+    data: Dataset, locale: LocaleInfo, wording: Callable[[str], str]
+) -> Callable[[str], str]:
+    def resolve(figure_id: str, part: str | None) -> str:
+        return write_figure(data.figures[figure_id], locale, part, wording)
 
     return lambda text: substitute(text, resolve)
 
@@ -293,13 +353,16 @@ def _filler(data: Dataset, locale: LocaleInfo) -> Callable[[str], str]:
 def _chart(
     data: Dataset, chart_id: str, locale: LocaleInfo, translate: Callable[[str, str], str]
 ) -> LocalisedChart:
+    def wording(english: str) -> str:
+        return translate(english, "qualifier")
+
     chart = data.charts[chart_id]
     figures = [data.figures[bar.figure] for bar in chart.bars]
     largest = max(abs(_magnitude(f.value)) for f in figures) or 1.0
     bars = tuple(
         Bar(
             translate(bar.label if bar.label is not None else figure.label, "chart label"),
-            format_figure(figure, locale),
+            write_figure(figure, locale, None, wording),
             abs(_magnitude(figure.value)) / largest,
         )
         for bar, figure in zip(chart.bars, figures, strict=True)
@@ -315,8 +378,8 @@ def _sources_used(brief: Brief, segments: list[Segment]) -> tuple[Source, ...]:
     """Return the sources of every figure the brief shows, in order of first use."""
     used: dict[str, None] = {}
     for segment in segments:
-        for name in placeholders(segment.msgid):
-            used[brief.data.figures[name.strip("{} ").removesuffix(".year")].source] = None
+        for figure_id, _ in figure_parts(segment.msgid):
+            used[brief.data.figures[figure_id].source] = None
     for chart_id, _ in chart_refs(brief.body):
         for bar in brief.data.charts[chart_id].bars:
             used[brief.data.figures[bar.figure].source] = None

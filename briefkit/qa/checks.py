@@ -38,7 +38,7 @@ from briefkit.qa.glossary import (
     load_glossary,
     missed_preferred,
 )
-from briefkit.sources.placeholders import PLACEHOLDER, placeholders, stray_syntax
+from briefkit.sources.placeholders import PLACEHOLDER, joined_ranges, placeholders, stray_syntax
 from briefkit.sources.segments import Segment, markdown_parser, permissive_parser
 from briefkit.sources.urls import LINK_SCHEMES, link_allowed
 
@@ -187,8 +187,11 @@ def placeholder_findings(source: str, translation: str) -> list[Finding]:
         )
     # Both kinds everywhere: a %(field)s in a brief would be printed as is, a {{ figure }} in a
     # template string too.
-    wanted = placeholders(source) + python_format_names(source)
-    written = placeholders(translation) + python_format_names(translation)
+    # A range counts the same written whole ({{ ages }}) or by its ends ({{ ages.low }} à
+    # {{ ages.high }}); whether the figure is a range is checked against the data file when the
+    # edition is localised.
+    wanted = joined_ranges(placeholders(source)) + python_format_names(source)
+    written = joined_ranges(placeholders(translation)) + python_format_names(translation)
     for missing in _minus(wanted, written):
         found.append(
             Finding(

@@ -12,7 +12,9 @@ A word in parentheses is optional, with alternatives (`exploitation et (les|des|
 
 An avoided term is allowed inside a quoted title: a title listed for that concept and language,
 written in the text in italics (`*…*`) or inside quotation marks or book-title marks
-(“…”, «…», "…", 《…》).
+(“…”, «…», "…", 《…》). A term listed under `quoted` is allowed inside quotation marks, so
+that a brief can quote a speaker verbatim ("Sextortion … is on the rise") while its own words
+keep to the preferred term; like a title, such an exception needs a source.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from briefkit.sources.yamlsource import Lines, load_yaml
 
 GLOSSARY_FILE = "glossary.yaml"
 PARTS = ("preferred", "avoid", "titles")
-_CELL_KEYS = (*PARTS, "sources", "unsourced", "note")
+_CELL_KEYS = (*PARTS, "quoted", "sources", "unsourced", "note")
 _OPTIONAL = re.compile(r"^\(([^()]+)\)$")
 _QUOTED = re.compile(r"《[^》]*》|«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
 
@@ -56,6 +58,7 @@ class Cell:
     sources: tuple[str, ...]
     unsourced: frozenset[str]  # the parts (preferred, avoid, titles) that rest on no source
     line: int
+    quoted: tuple[Term, ...] = ()  # avoided terms allowed inside quotation marks
 
     def sourced(self, part: str) -> bool:
         """Return True when a part of the cell rests on a source."""
@@ -132,7 +135,7 @@ def avoided(glossary: Glossary, text: str, locale: str) -> list[Hit]:
         cell = concept.cell(locale)
         if cell is None:
             continue
-        allowed = _title_ranges(plain, titles, cell)
+        allowed = _title_ranges(plain, titles, cell) + _quoted_ranges(plain, cell)
         for term in cell.avoid:
             for match in term.pattern.finditer(plain):
                 if not any(s <= match.start() and match.end() <= e for s, e in allowed):
@@ -210,6 +213,17 @@ def _title_ranges(plain: str, spans: list[tuple[int, int]], cell: Cell) -> list[
             if any(s <= match.start() and match.end() <= e for s, e in spans):
                 ranges.append(match.span())
     return ranges
+
+
+def _quoted_ranges(plain: str, cell: Cell) -> list[tuple[int, int]]:
+    """Return where a term the cell allows in quotations stands inside quotation marks."""
+    quotes = [match.span() for match in _QUOTED.finditer(plain)]
+    return [
+        match.span()
+        for term in cell.quoted
+        for match in term.pattern.finditer(plain)
+        if any(s <= match.start() and match.end() <= e for s, e in quotes)
+    ]
 
 
 def _word_pattern(word: str) -> str:
@@ -315,7 +329,7 @@ class _Reader:
                 fix="for example `unsourced: [avoid]`",
             )
         parts = frozenset(listed)
-        present = {part for part in PARTS if raw.get(part)}
+        present = {part for part in (*PARTS, "quoted") if raw.get(part)}
         if present - parts and not sources:
             raise self.fail(
                 key,
@@ -323,8 +337,14 @@ class _Reader:
                 fix="list its sources (ids under `sources:`), or mark it `unsourced: true`",
             )
         terms = {part: self.terms(raw.get(part, []), (*key, part)) for part in PARTS}
+        quoted = self.terms(raw.get("quoted", []), (*key, "quoted"))
         return Cell(
-            language, **terms, sources=sources, unsourced=parts, line=self.lines.get(key, 1)
+            language,
+            **terms,
+            sources=sources,
+            unsourced=parts,
+            line=self.lines.get(key, 1),
+            quoted=quoted,
         )
 
 

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefkit.sources.brief import Brief
+from briefkit.sources.data import QUALIFIERS
 from briefkit.sources.frontmatter import TRANSLATABLE
 from briefkit.sources.placeholders import PLACEHOLDER
 
@@ -106,7 +107,10 @@ def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> li
                 found.append(
                     Segment(text, kind, brief.body_line + block.first, root_relative, block.section)
                 )
-    return assign_contexts(found + _chart_segments(brief, data_relative))
+    found += _chart_segments(brief, data_relative)
+    data = _qualifier_segments(brief, found, data_relative)
+    data += _source_note_segments(brief, found, data_relative)
+    return assign_contexts(found + data)
 
 
 def needs_translation(text: str) -> bool:
@@ -140,6 +144,48 @@ def _chart_segments(brief: Brief, data_relative: str) -> list[Segment]:
                 line = brief.data.line_of("charts", chart_id, "bars", i)
                 found.append(Segment(bar.label, "chart label", line, data_relative, (chart_id,)))
     return [segment for segment in found if needs_translation(segment.msgid)]
+
+
+def shown_figures(brief: Brief, found: list[Segment]) -> set[str]:
+    """Return the ids of the figures a brief shows, in its texts and its charts."""
+    shown = {m.group(1) for s in found for m in PLACEHOLDER.finditer(s.msgid)}
+    for chart_id, _ in chart_refs(brief.body):
+        chart = brief.data.charts.get(chart_id)
+        shown |= {bar.figure for bar in chart.bars} if chart is not None else set()
+    return shown
+
+
+def _source_note_segments(brief: Brief, found: list[Segment], data_relative: str) -> list[Segment]:
+    """Return the note of each source the brief cites (what kind of document it is)."""
+    cited = {
+        brief.data.figures[f].source for f in shown_figures(brief, found) if f in brief.data.figures
+    }
+    return [
+        Segment(
+            source.note,
+            "source note",
+            brief.data.line_of("sources", sid, "note"),
+            data_relative,
+            ("sources",),
+        )
+        for sid, source in brief.data.sources.items()
+        if sid in cited and source.note and needs_translation(source.note)
+    ]
+
+
+def _qualifier_segments(brief: Brief, found: list[Segment], data_relative: str) -> list[Segment]:
+    """Return one segment per qualifier ("more than %(figure)s") of the figures the brief shows."""
+    shown = shown_figures(brief, found)
+    lines: dict[str, int] = {}
+    for figure_id, figure in brief.data.figures.items():
+        if figure_id in shown and figure.qualifier is not None:
+            line = brief.data.line_of("figures", figure_id, "qualifier")
+            lines[figure.qualifier] = min(line, lines.get(figure.qualifier, line))
+    return [
+        Segment(QUALIFIERS[q], "qualifier", lines[q], data_relative, ("figures",))
+        for q in QUALIFIERS
+        if q in lines
+    ]
 
 
 def assign_contexts(segments: list[Segment]) -> list[Segment]:
