@@ -2,7 +2,9 @@
 
 Every catalog the project writes goes through `dump_catalog`, one canonical form, so that a
 translator's save in Poedit or Weblate followed by `update` leaves only the real changes in a diff:
-strings wrapped at 76 columns exactly as Babel wraps them, entries in source order, gettext's
+strings wrapped at 76 columns as Babel wraps them (whatever width the file came in with), except
+that a line never breaks inside a placeholder, a link target, a code span or a format field, so a
+search over the catalog finds them whole; entries in source order, gettext's
 header fields in gettext's order (no placeholder values, no tool stamps such as X-Generator),
 previous msgids as gettext writes them (`#| msgid ""` then one quoted line each), obsolete entries
 with their flags. Reading keeps the `#|` lines, which Babel alone would turn into comments.
@@ -21,7 +23,7 @@ from pathlib import Path
 from babel.dates import format_datetime
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import PoFileError, normalize, read_po, unescape
+from babel.messages.pofile import WORD_SEP, PoFileError, escape, read_po, unescape
 
 from briefkit.catalogs.syntax import check_po_syntax
 from briefkit.errors import CatalogError
@@ -38,6 +40,11 @@ _CREATION = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.M)
 _UNSET = re.compile(r"FULL NAME|EMAIL@ADDRESS|LL@li\.org|YEAR-MO-DA|^PROJECT VERSION$")
 # Comments wrap as Babel (and xgettext) wrap them; translator comments are kept as written.
 _COMMENTS = textwrap.TextWrapper(width=WRAP_WIDTH, break_long_words=False)
+# What a line of a msgid or msgstr never breaks inside: a figure placeholder, a Markdown link
+# target (with its title), a code span, an autolink, a template's format field.
+_UNBREAKABLE = re.compile(
+    r"\{\{.*?\}\}|\]\([^()]*(?:\([^()]*\)[^()]*)*\)|`[^`]*`|<[a-z][a-z0-9+.-]*:[^<>\s]*>|%\(\w+\)[sd]"
+)
 
 
 def pot_path(translations_dir: Path, domain: str) -> Path:
@@ -246,8 +253,58 @@ def _entry_lines(message: Message, num_plurals: int, prefix: str = "") -> list[s
 
 def _field(prefix: str, keyword: str, text: str) -> list[str]:
     """Return `keyword "text"` wrapped as Babel wraps it, each line prefixed (`#~ `, `#| `)."""
-    first, *rest = normalize(text, width=WRAP_WIDTH - len(prefix)).split("\n")
+    first, *rest = wrap_string(text, WRAP_WIDTH - len(prefix)).split("\n")
     return [f"{prefix}{keyword} {first}", *(f"{prefix}{line}" for line in rest)]
+
+
+def wrap_string(text: str, width: int = WRAP_WIDTH) -> str:
+    """Return text as quoted .po lines: Babel's `normalize`, but never breaking a line inside a
+    placeholder, a link target, a code span or a format field (see _UNBREAKABLE)."""
+    lines: list[str] = []
+    for line in text.splitlines(True):
+        if len(escape(line)) <= width:
+            lines.append(line)
+            continue
+        chunks = _chunks(line)
+        chunks.reverse()
+        while chunks:
+            buffer: list[str] = []
+            size = 2
+            while chunks:
+                length = len(escape(chunks[-1])) - 2
+                if size + length < width:
+                    buffer.append(chunks.pop())
+                    size += length
+                else:
+                    if not buffer:  # a chunk longer than a line gets a line of its own
+                        buffer.append(chunks.pop())
+                    break
+            lines.append("".join(buffer))
+    if len(lines) <= 1:
+        return escape(text)
+    if not lines[-1]:
+        del lines[-1]
+        lines[-1] += "\n"
+    return '""\n' + "\n".join(escape(line) for line in lines)
+
+
+def _chunks(line: str) -> list[str]:
+    """Return the pieces a line may break between: Babel's (white space, after a hyphen), with
+    the pieces of an unbreakable span joined into one."""
+    inside: set[int] = set()
+    for match in _UNBREAKABLE.finditer(line):
+        inside.update(range(match.start() + 1, match.end()))
+    chunks: list[str] = []
+    position = 0
+    for piece in WORD_SEP.split(line):
+        if not piece:
+            continue
+        if chunks and position in inside:
+            chunks[-1] += piece
+        else:
+            chunks.append(piece)
+        position += len(piece)
+    return chunks
 
 
 def _locations(message: Message) -> str:
