@@ -13,7 +13,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
+from briefkit.catalogs.po import TEMPLATES_DOMAIN, build_time, po_path, pot_path, read_catalog
+from briefkit.catalogs.reviews import review_state
+from briefkit.catalogs.stats import Stats, catalog_stats
 from briefkit.errors import BriefkitError, CatalogError, PolicyError, RenderError, raise_all
 from briefkit.l10n import fonts
 from briefkit.l10n.localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
@@ -21,8 +23,18 @@ from briefkit.project import Project
 from briefkit.release import publish
 from briefkit.release.jobs import FORMATS, Job, Rendered, run_jobs
 from briefkit.release.keys import render_inputs
-from briefkit.release.manifest import Manifest, edition_entry
-from briefkit.release.plan import Plan, Shard, artifact_path, plan_build, stale_paths
+from briefkit.release.manifest import Completeness, Manifest, completeness, edition_entry
+from briefkit.release.plan import (
+    Behind,
+    Decision,
+    Plan,
+    Shard,
+    artifact_path,
+    held_back,
+    plan_build,
+    settle_behind,
+    stale_paths,
+)
 from briefkit.release.site import SITE_TEMPLATES, Strings
 from briefkit.release.state import (
     Record,
@@ -46,11 +58,17 @@ class Request:
     briefs: tuple[str, ...] = ()  # empty: all
     locales: tuple[str, ...] = ()  # empty: all configured
     formats: tuple[str, ...] = FORMATS
-    allow_partial: bool = False  # previews: build below the completeness threshold
+    allow_partial: bool = False  # preview: build below the completeness threshold
+    allow_fuzzy: bool = False  # preview: print fuzzy entries too
     force: bool = False  # render even what is up to date
     jobs: int = 0  # worker processes; 0: one per core
     shard: Shard | None = None  # build only this share (CI matrix); `merge` joins the shares
     timeout: float = TIMEOUT
+
+    @property
+    def preview(self) -> bool:
+        """Return True for a preview: written to previews/, never to dist/."""
+        return self.allow_partial or self.allow_fuzzy
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,11 @@ class Edition:
     brief: LocalisedBrief
     ui: dict[str, str]  # template msgid -> text in this language
     ui_coverage: Coverage
+    # The catalogs' statistics as `stats` counts them (the manifest publishes these).
+    completeness: Completeness = field(default_factory=lambda: completeness(Stats("", "")))
+    templates_completeness: Completeness = field(
+        default_factory=lambda: completeness(Stats("", ""))
+    )
 
 
 @dataclass(frozen=True)
@@ -92,10 +115,20 @@ class Report:
     current: tuple[Artifact, ...] = ()  # asked for, already up to date, not rendered again
     removed: tuple[Path, ...] = ()  # artifacts of briefs or locales the project no longer has
     manifest: Manifest | None = field(default=None, repr=False)
+    decisions: tuple[Decision, ...] = ()  # editions behind their policy: carried forward or held
+    preview: bool = False  # written to previews/
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    @property
+    def complete(self) -> bool:
+        """Return True when everything released is current: nothing held back or out of date."""
+        lagging = self.manifest is not None and (
+            self.manifest.held_back or self.manifest.out_of_date
+        )
+        return self.ok and not self.decisions and not lagging
 
 
 @dataclass(frozen=True)
@@ -121,8 +154,14 @@ Event = Waiting | Progress
 def build(
     project: Project, request: Request, on_event: Callable[[Event], None] = lambda event: None
 ) -> Report:
-    """Build every requested artifact that is not up to date, then publish dist/; collect failures."""
+    """Build every requested artifact that is not up to date, then publish dist/; collect failures.
+
+    An edition below its policy is not a failure: its locale's policy carries its last files
+    forward, marked out of date, or holds it back (Report.decisions). A preview writes previews/."""
+    if request.preview:
+        project = project.for_preview(request.allow_fuzzy)
     failures: list[Failure] = []
+    behind: list[Behind] = []
     briefs = load_briefs(project, request.briefs, failures)
     segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
     sharding = shard_share(project, request)
@@ -133,16 +172,47 @@ def build(
         request,
         sharding[1] if sharding else None,
         failures,
+        behind,
     )
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
         state, removed = tidy_dist(project, load_state(project.dist_dir))
         inputs = render_inputs(project.templates_dir)
         plan = plan_build(project, editions, request.formats, state, inputs, request.force)
         state, built = render(project, plan, state, request, on_event, failures)
-        manifest, errors = publish.publish(project, state, site_strings(project), sharding)
+        behind += _failed_renders(plan, failures)
+        state, decisions = settle_behind(project, state, behind)
+        save_state(project.dist_dir, state)
+        manifest, errors = publish.publish(
+            project, state, site_strings(project), sharding, held_back(decisions)
+        )
     failures += [Failure("download page", error) for error in errors]
     current = tuple(_artifact(project, record) for record in plan.current)
-    return Report(tuple(built), tuple(failures), tuple(editions), current, removed, manifest)
+    return Report(
+        tuple(built),
+        tuple(failures),
+        tuple(editions),
+        current,
+        removed,
+        manifest,
+        decisions,
+        project.is_preview,
+    )
+
+
+def _failed_renders(plan: Plan, failures: list[Failure]) -> list[Behind]:
+    """Return the artifacts that failed to render: a file of theirs from an earlier build is
+    not current (the files of the same edition that did render are)."""
+    failed = {failure.what: failure for failure in failures}
+    return [
+        Behind(
+            job.edition.brief.slug,
+            job.edition.brief.locale.code,
+            str(failed[job.what].error),
+            (job.format,),
+        )
+        for job in plan.jobs
+        if job.what in failed
+    ]
 
 
 def merge_shards(
@@ -161,7 +231,7 @@ def shard_share(
     if request.shard is None:
         return None
     names = request.briefs or tuple(path.stem for path in project.brief_paths())
-    return request.shard, request.shard.share(names, request.locales or project.locales)
+    return request.shard, request.shard.share(names, request.locales or project.released_locales)
 
 
 def load_briefs(project: Project, names: tuple[str, ...], failures: list[Failure]) -> list[Brief]:
@@ -200,10 +270,13 @@ def localise_all(
     request: Request,
     share: frozenset[tuple[str, str]] | None,
     failures: list[Failure],
+    behind: list[Behind] | None = None,
 ) -> list[Edition]:
-    """Return every requested brief in every requested locale (of this shard's share, if any)."""
+    """Return every requested brief in every requested locale (of this shard's share, if any);
+    an edition below its policy, or failing, is recorded in behind."""
     editions = []
-    for code in request.locales or project.locales:
+    lagging = behind if behind is not None else []
+    for code in request.locales or project.publishable_locales:
         mine = [b for b in briefs if share is None or (b.slug, code) in share]
         if not mine:
             continue
@@ -211,7 +284,9 @@ def localise_all(
             ui, ui_coverage = template_strings(project, code)
         except BriefkitError as exc:
             failures.append(Failure(f"templates {code}", exc))
+            lagging += [Behind(b.slug, code, str(exc)) for b in mine]
             continue
+        ui_stats = _stats(project, code, TEMPLATES_DOMAIN)
         for brief in mine:
             try:
                 localised = localise(
@@ -222,10 +297,29 @@ def localise_all(
                     request.allow_partial,
                     ui_coverage,
                 )
-                editions.append(Edition(localised, ui, ui_coverage))
+                editions.append(
+                    Edition(
+                        localised,
+                        ui,
+                        ui_coverage,
+                        completeness(_stats(project, code, brief.slug)),
+                        completeness(ui_stats),
+                    )
+                )
+            except PolicyError as exc:
+                lagging.append(Behind(brief.slug, code, str(exc)))
             except BriefkitError as exc:
                 failures.append(Failure(f"{brief.slug} {code}", exc))
+                lagging.append(Behind(brief.slug, code, str(exc)))
     return editions
+
+
+def _stats(project: Project, code: str, domain: str) -> Stats:
+    """Return a catalog's statistics (the source locale's text is all its own)."""
+    if code == project.source_locale:
+        entries = catalog_stats(project, code, domain).entries
+        return Stats(code, domain, entries=entries, translated=entries)
+    return catalog_stats(project, code, domain)
 
 
 def localise(
@@ -242,7 +336,8 @@ def localise(
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
     _check_quality(project, code, catalog, path, segments)
     lookup = Lookup(catalog, path, policy)
-    localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
+    reviewed = policy.reviewed or review_state(project, code, brief.slug).state == "reviewed"
+    localised = localise_brief(brief, segments, project.locale(code), lookup, reviewed)
     _check_glyphs(project, lookup, code)
     if not allow_partial:
         enforce_policy(project, code, path, localised.coverage, ui_coverage or Coverage())
@@ -362,7 +457,10 @@ def cores() -> int:
 
 def _record(job: Job, rendered: Rendered) -> Record:
     return Record(
-        job.key, rendered.seconds, edition_entry(job.edition, job.format, job.path, rendered)
+        job.key,
+        rendered.seconds,
+        edition_entry(job.edition, job.format, job.path, rendered),
+        build_time().date().isoformat(),
     )
 
 

@@ -81,6 +81,6 @@ def built_series(tmp_path_factory: pytest.TempPathFactory) -> Project:
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     project = load_project(root)
-    report = build(project, Request(allow_partial=True))
+    report = build(project, Request())  # every edition meets its policy: a release, in dist/
     assert report.ok, [str(f.error) for f in report.failures]
     return project

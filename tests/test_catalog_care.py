@@ -89,7 +89,7 @@ def test_check_accepts_any_spelling_of_the_rule_and_names_the_cldr_one() -> None
 
 PLACEHOLDER_LINE = (
     "Diagramme en barres : les signalements sont passés de {{ before }} à {{ after }} en "
-    "[deux ans](https://example.org/a-very-long-path/with-hyphens-inside \"Titre du lien\") "
+    '[deux ans](https://example.org/a-very-long-path/with-hyphens-inside "Titre du lien") '
     "et `code inline span` puis %(percent)s traduit."
 )
 

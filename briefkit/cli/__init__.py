@@ -33,7 +33,7 @@ from briefkit.pipeline import (
 from briefkit.project import Project, load_project
 from briefkit.qa.checks import Problem
 from briefkit.release.jobs import FORMATS
-from briefkit.release.plan import Shard, parse_shard
+from briefkit.release.plan import CARRIED, Shard, parse_shard
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(project, args))
     except ErrorList as errors:
         for error in errors.errors:
-            console.print(f"[red]error:[/] {error}", markup=True)
+            console.print(f"[red]error:[/] {_escape(str(error))}", markup=True)
         return 1
     except BriefkitError as error:
         console.print(f"[red]error:[/] {_escape(str(error))}")
@@ -74,7 +74,22 @@ def _parser() -> argparse.ArgumentParser:
     ).set_defaults(run=_extract)
     update = commands.add_parser("update", help="merge the .pot templates into every .po")
     update.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
+    update.add_argument(
+        "--compendium",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PO",
+        help="a .po of earlier translations to reuse for identical English (repeatable)",
+    )
     update.set_defaults(run=_update)
+    review = commands.add_parser(
+        "review", help="record a reviewer's sign-off of the strings a locale's editions print"
+    )
+    review.add_argument("locale", help="the locale reviewed, e.g. fr")
+    review.add_argument("--brief", action="append", default=[], help="only this brief (repeatable)")
+    review.add_argument("--reviewer", required=True, help="who signs off, e.g. 'Jeanne Martin'")
+    review.set_defaults(run=_review)
     init = commands.add_parser("init", help="start a new locale")
     init.add_argument("locale", help="gettext locale code, e.g. pt_BR")
     init.set_defaults(run=_init)
@@ -108,7 +123,19 @@ def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) ->
         "--allow-partial",
         action="store_true",
         default=argparse.SUPPRESS if subcommand else False,
-        help="preview: build locales below their completeness threshold",
+        help="preview into previews/: build locales below their threshold, missing text in English",
+    )
+    parser.add_argument(
+        "--allow-fuzzy",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="preview into previews/: print fuzzy translations too",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="fail when an edition is held back or out of date",
     )
     parser.add_argument(
         "--force",
@@ -160,6 +187,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         locales=tuple(args.lang or ()),
         formats=tuple(args.format or FORMATS),
         allow_partial=args.allow_partial,
+        allow_fuzzy=args.allow_fuzzy,
         force=args.force,
         jobs=args.jobs,
         shard=args.shard,
@@ -170,10 +198,18 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             where = _escape("pyproject.toml [tool.briefkit] locales")
             console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
             return 2
+        if not request.preview and project.policy(code).in_progress:
+            console.print(
+                f"[red]error:[/] {code} is in progress: nothing of it is released "
+                "(preview it with --allow-partial, into previews/)"
+            )
+            return 2
     with _ProgressView(project) as view:
         report = build(project, request, view)
     _summary(project, report)
-    return 0 if report.ok else 1
+    if not report.ok:
+        return 1
+    return 1 if args.strict and not report.complete else 0
 
 
 class _ProgressView:
@@ -243,10 +279,33 @@ def _summary(project: Project, report: Report) -> None:
         console.print(
             f"{len(report.artifacts)} built, {len(report.current)} up to date, {len(report.failures)} failed"
         )
-    if report.manifest is not None:
-        console.print(
-            f"dist/ lists {len(report.manifest.artifacts)} artifacts: {_published(report)}"
+    for decision in report.decisions:
+        matches = (
+            f", marked out of date: it matches the English of {decision.matches_source}"
+            if decision.matches_source
+            else (", marked out of date" if decision.action == CARRIED else "")
         )
+        console.print(
+            f"[yellow]{decision.action}[/] {_escape(decision.brief)} {_escape(decision.locale)}"
+            f"{matches}: {_escape(decision.reason)}"
+        )
+    if report.manifest is not None:
+        folder = "previews/" if report.preview else "dist/"
+        lagging = _lagging(report)
+        console.print(
+            f"{folder} lists {len(report.manifest.artifacts)} artifacts{lagging}: "
+            f"{_published(report)}"
+        )
+
+
+def _lagging(report: Report) -> str:
+    if report.manifest is None:
+        return ""
+    old = len({(e.brief, e.locale) for e in report.manifest.out_of_date})
+    held = len(report.manifest.held_back)
+    parts = [f"{old} {_plural(old, 'edition')} out of date"] if old else []
+    parts += [f"{held} held back"] if held else []
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _published(report: Report) -> str:
@@ -271,7 +330,27 @@ def _extract(project: Project, args: argparse.Namespace) -> int:
 
 
 def _update(project: Project, args: argparse.Namespace) -> int:
-    _changes(project, translations.update(project, tuple(args.lang)))
+    changes = translations.update(project, tuple(args.lang), tuple(args.compendium))
+    _changes(project, changes)
+    recalled = sum(c.merge.memory for c in changes if c.merge is not None)
+    console.print(
+        f"translation memory: {recalled} {'entry' if recalled == 1 else 'entries'} filled"
+    )
+    return 0
+
+
+def _review(project: Project, args: argparse.Namespace) -> int:
+    from briefkit.catalogs.reviews import reviews_path, sign_off
+
+    signed = sign_off(project, args.locale, args.reviewer, tuple(args.brief))
+    where = reviews_path(project, args.locale).relative_to(project.root)
+    for item in signed:
+        console.print(
+            _escape(f"signed off {item.brief} {args.locale}: {item.reviewer}, {item.date}")
+        )
+    console.print(
+        _escape(f"recorded in {where}: commit it; any change to these strings makes them drafts")
+    )
     return 0
 
 
@@ -289,16 +368,37 @@ def _init(project: Project, args: argparse.Namespace) -> int:
 
 def _stats(project: Project, args: argparse.Namespace) -> int:
     found = project_stats(project, tuple(args.lang))
+    reviews = _reviews(project, found)
     if args.json:
-        print(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
+        rows = [
+            {**s.as_dict(), "review": reviews[s.locale, s.domain]}
+            if (s.locale, s.domain) in reviews
+            else s.as_dict()
+            for s in found
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         wide = Console(highlight=False)
-        wide.width = max(wide.width, 120)  # a pipe gets 80 columns, too few for the table
-        wide.print(_stats_table(project, found))
+        wide.width = max(wide.width, 140)  # a pipe gets 80 columns, too few for the table
+        wide.print(_stats_table(project, found, reviews))
     return 0
 
 
-def _stats_table(project: Project, found: list[Stats]) -> Table:
+def _reviews(project: Project, found: list[Stats]) -> dict[tuple[str, str], str]:
+    """Return the review state of each edition (a brief's catalog) in words."""
+    from briefkit.catalogs.po import TEMPLATES_DOMAIN
+    from briefkit.catalogs.reviews import review_state
+
+    return {
+        (s.locale, s.domain): review_state(project, s.locale, s.domain).describe()
+        for s in found
+        if s.domain != TEMPLATES_DOMAIN
+    }
+
+
+def _stats_table(
+    project: Project, found: list[Stats], reviews: dict[tuple[str, str], str]
+) -> Table:
     table = Table(title="Translation status: entries, and words of the English source")
     for name in ("Locale", "Catalog"):
         table.add_column(name)
@@ -306,10 +406,12 @@ def _stats_table(project: Project, found: list[Stats]) -> Table:
         table.add_column(name, justify="right")
     for name in ("Words translated", "fuzzy", "untranslated", "%"):
         table.add_column(name, justify="right")
+    table.add_column("Review")
     for code in dict.fromkeys(s.locale for s in found):
         rows = [s for s in found if s.locale == code]
         for row in [*rows, total(rows, code)]:
-            table.add_row(*_stats_row(row, project.policy(code).min_completeness))
+            review = _escape(reviews.get((row.locale, row.domain), ""))
+            table.add_row(*_stats_row(row, project.policy(code).min_completeness), review)
         table.add_section()
     return table
 
@@ -375,10 +477,13 @@ def _merge_summary(merge: Merge) -> str:
     parts = [
         (merge.new, "new"),
         (merge.fuzzy, "fuzzy"),
+        (merge.memory, "from translation memory"),
         (merge.obsolete, "obsolete"),
         (merge.restored, "restored"),
     ]
     done = ", ".join(f"{count} {label}" for count, label in parts if count)
+    if merge.header_repaired:
+        done = ", ".join(filter(None, [done, f"{' and '.join(merge.header_repaired)} repaired"]))
     return done or "only locations or layout changed"
 
 

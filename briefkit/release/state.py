@@ -23,7 +23,7 @@ from briefkit.writing import write_if_changed
 
 STATE_FILE = ".state.json"
 LOCK_FILE = ".lock"
-STATE_VERSION = 1
+STATE_VERSION = 2
 PARTIAL_SUFFIX = ".part"  # writing.write_atomic's temporary files
 
 
@@ -34,6 +34,7 @@ class Record:
     key: str
     seconds: float
     entry: Entry
+    source_date: str = ""  # the day it was rendered: the English it matches is that day's
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,12 @@ def load_state(dist: Path) -> State:
     try:
         return State(
             {
-                name: Record(item["key"], float(item["seconds"]), entry_from_json(item["entry"]))
+                name: Record(
+                    item["key"],
+                    float(item["seconds"]),
+                    entry_from_json(item["entry"]),
+                    str(item.get("source_date", "")),
+                )
                 for name, item in raw["artifacts"].items()
             }
         )
@@ -74,7 +80,12 @@ def save_state(dist: Path, state: State) -> None:
     data = {
         "version": STATE_VERSION,
         "artifacts": {
-            name: {"key": r.key, "seconds": round(r.seconds, 3), "entry": asdict(r.entry)}
+            name: {
+                "key": r.key,
+                "seconds": round(r.seconds, 3),
+                "source_date": r.source_date,
+                "entry": asdict(r.entry),
+            }
             for name, r in sorted(state.records.items())
         },
     }

@@ -1,0 +1,227 @@
+"""Release what is ready, label what is not (issue #16): per-edition decisions, previews apart,
+`check` agreeing with the build, and sign-off bound to content.
+
+The scenario of the issue's "Done when", on a copy of the sample, through the command line:
+
+1. an English typo fix: the release exits 0; English and the unaffected edition (fr) are
+   published; ar (carry-forward) keeps its files, marked out of date with the date of the
+   English they match; zh_Hans (hold-back) is held back; `--strict` and `check` fail;
+2. the translator's update: everything is current again;
+3. a Weblate-style re-save (its Plural-Forms spelling, 77-column wrap) builds nothing;
+4. a signed-off locale whose string changes goes back to draft.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefkit import translations
+from briefkit.catalogs.po import po_path, read_catalog, wrap_string, write_catalog
+from briefkit.cli import main
+from briefkit.project import Project, load_project
+
+TYPO, FIXED = "Escalaton can take", "Escalation can take"
+DAY_ONE, DAY_TWO = "1700000000", "1700086400"  # 2023-11-14 and 2023-11-15, UTC
+POLICIES = """
+[tool.briefkit.policy.fr]
+min_completeness = 50
+
+[tool.briefkit.policy.ar]
+min_completeness = 100
+when_behind = "carry-forward"
+
+[tool.briefkit.policy.zh_Hans]
+min_completeness = 92.5
+when_behind = "hold-back"
+"""
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    """Run the CLI; return its exit status and what it printed (stderr), line by line."""
+    capsys.readouterr()
+    code = main(list(args))
+    return code, capsys.readouterr().err.splitlines()
+
+
+def manifest(project: Project) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((project.dist_dir / "manifest.json").read_text())
+    return data
+
+
+def statuses(project: Project) -> dict[str, tuple[str, str | None, str]]:
+    return {
+        entry["locale"]: (entry["status"], entry["matches_source"], entry["review"])
+        for entry in manifest(project)["artifacts"]
+    }
+
+
+@pytest.fixture
+def release(sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The sample with the policies of the scenario, a typo in one English sentence that every
+    catalog translates, catalogs in the canonical form."""
+    monkeypatch.chdir(sample_root)
+    config = sample_root / "pyproject.toml"
+    text = re.sub(r"\[tool\.briefkit\.policy.*", "", config.read_text(), flags=re.S)
+    config.write_text(text + POLICIES)
+    for path in [sample_root / "briefs" / "sample.md", *sample_root.rglob("*.po*")]:
+        path.write_text(path.read_text(encoding="utf-8").replace(FIXED, TYPO), encoding="utf-8")
+    project = load_project(sample_root)
+    translations.extract(project)
+    translations.update(project)
+    return project
+
+
+def test_the_release_scenario(
+    release: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_ONE)
+    code, out = cli(capsys, "--format", "pdf", "--jobs", "1")
+    assert code == 0, out
+    assert out[-2:] == [
+        "4 built, 0 up to date, 0 failed",
+        "dist/ lists 4 artifacts: manifest.json, SHA256SUMS, index.html",
+    ]
+
+    # 1. An English typo fix, extracted and merged as the README says.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_TWO)
+    brief = release.briefs_dir / "sample.md"
+    brief.write_text(brief.read_text(encoding="utf-8").replace(TYPO, FIXED), encoding="utf-8")
+    translations.extract(release)
+    translations.update(release)
+    code, out = cli(capsys, "--format", "pdf", "--jobs", "1")
+    assert code == 0, out
+    ar_reason = (
+        "translations/ar/LC_MESSAGES/sample.po: ar is 96.4% translated, 27 of 28 entries "
+        "(sample.po 16 of 17, templates.po 11 of 11; 0 untranslated, 1 fuzzy); the release policy "
+        "needs 100% (translate the missing entries, or build a preview with --allow-partial, "
+        "which shows them in English)"
+    )
+    assert out[-4:] == [
+        "2 built, 0 up to date, 0 failed",
+        f"carried forward sample ar, marked out of date: it matches the English of 2023-11-14: {ar_reason}",
+        "held back sample zh_Hans: translations/zh_Hans/LC_MESSAGES/sample.po: zh_Hans is 89.3% "
+        "translated, 25 of 28 entries (sample.po 14 of 17, templates.po 11 of 11; 2 untranslated, "
+        "1 fuzzy); the release policy needs 92.5% (translate the missing entries, or build a "
+        "preview with --allow-partial, which shows them in English)",
+        "dist/ lists 3 artifacts (1 edition out of date, 1 held back): manifest.json, SHA256SUMS, index.html",
+    ]
+    assert statuses(release) == {
+        "en": ("current", None, "reviewed"),
+        "fr": ("current", None, "draft"),
+        "ar": ("out-of-date", "2023-11-14", "draft"),
+    }
+    assert manifest(release)["held_back"] == [
+        {"brief": "sample", "locale": "zh_Hans", "reason": out[-2].split(": ", 1)[1]}
+    ]
+    assert not (release.dist_dir / "sample" / "sample_zh_Hans.pdf").exists()
+    assert "sample_zh_Hans" not in (release.dist_dir / "SHA256SUMS").read_text()
+    page = (release.dist_dir / "index.html").read_text()
+    arabic = page[page.index('id="ar"') : page.index('id="zh_Hans"')]
+    assert "Out of date" in arabic and "14 نوفمبر 2023" in arabic
+    chinese = page[page.index('id="zh_Hans"') :]
+    assert "Not published in this language" in chinese and "Reports keep rising" in chinese
+    assert cli(capsys, "--format", "pdf", "--strict")[0] == 1
+    capsys.readouterr()
+    assert main(["check", "--lang", "ar"]) == 1
+    printed = capsys.readouterr()
+    assert printed.out.splitlines() == [
+        "translations/ar/LC_MESSAGES/sample.po: " + ar_reason.split(": ", 1)[1],
+        f"translations/ar/LC_MESSAGES/sample.po:{entry_line(release, 'ar')}: fuzzy entry: "
+        '"Escalation can take {{ escalation }}." (check the translation against the new English '
+        "and remove the fuzzy mark)",
+    ]
+    assert printed.err.splitlines() == ["2 errors, 0 warnings"]
+
+    # 2. The translators' update: the fuzzy entries reviewed (the translation still holds).
+    for locale in ("ar", "zh_Hans"):
+        unfuzzy(release, locale)
+    code, out = cli(capsys, "--format", "pdf", "--jobs", "1", "--strict")
+    assert code == 0, out
+    # The Arabic PDF prints exactly what it printed before: current again without a render.
+    assert out[-2:] == [
+        "1 built, 3 up to date, 0 failed",
+        "dist/ lists 4 artifacts: manifest.json, SHA256SUMS, index.html",
+    ]
+    assert {s[0] for s in statuses(release).values()} == {"current"}
+    assert manifest(release)["held_back"] == []
+    assert cli(capsys, "check", "--lang", "ar")[0] == 0
+
+    # 3. Weblate re-saves the Arabic catalog: its Plural-Forms spelling, 77 columns.
+    weblate_resave(po_path(release.translations_dir, "ar", "sample"))
+    code, out = cli(capsys, "--format", "pdf", "--strict")
+    assert (code, out[0]) == (0, "nothing to rebuild: 4 artifacts up to date")
+    assert cli(capsys, "check", "--lang", "ar")[0] == 0
+
+    # 4. A reviewer signs Arabic off; then a string changes: back to draft by itself.
+    code, out = cli(capsys, "review", "ar", "--reviewer", "Reem Haddad")
+    assert (code, out) == (
+        0,
+        [
+            "signed off sample ar: Reem Haddad, 2023-11-15",
+            "recorded in translations/ar/reviews.toml: commit it; any change to these strings makes them drafts",
+        ],
+    )
+    assert cli(capsys, "--format", "pdf")[0] == 0
+    assert statuses(release)["ar"] == ("current", None, "reviewed")
+    assert review_column(capsys) == ["reviewed by Reem Haddad on 2023-11-15"]
+    retranslate(release, "ar", "قد يستغرق التصعيد أحيانًا {{ escalation }}.")
+    assert cli(capsys, "--format", "pdf")[0] == 0
+    assert statuses(release)["ar"] == ("current", None, "draft")
+    assert review_column(capsys) == ["draft (changed since Reem Haddad signed off on 2023-11-15)"]
+
+
+def review_column(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Return the review state `stats --json` gives the Arabic brief."""
+    capsys.readouterr()
+    assert main(["stats", "--lang", "ar", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    return [row["review"] for row in rows if row["domain"] == "sample"]
+
+
+def entry_line(project: Project, locale: str) -> int:
+    catalog = read_catalog(po_path(project.translations_dir, locale, "sample"), locale)
+    return int(catalog[FIXED + " {{ escalation }}."].lineno)
+
+
+def unfuzzy(project: Project, locale: str) -> None:
+    """Do what a translator does with the fuzzy entry: check it, and clear the mark."""
+    path = po_path(project.translations_dir, locale, "sample")
+    catalog = read_catalog(path, locale)
+    message = catalog[FIXED + " {{ escalation }}."]
+    assert message.fuzzy and message.previous_id == [TYPO + " {{ escalation }}."]
+    message.flags.discard("fuzzy")
+    message.previous_id = []
+    write_catalog(path, catalog)
+
+
+def retranslate(project: Project, locale: str, text: str) -> None:
+    path = po_path(project.translations_dir, locale, "sample")
+    catalog = read_catalog(path, locale)
+    catalog[FIXED + " {{ escalation }}."].string = text
+    write_catalog(path, catalog)
+
+
+def weblate_resave(path: Path) -> None:
+    """Write the catalog as Weblate does: `nplurals=6; plural=n==0 ? 0 : …;` without the
+    parentheses, and strings wrapped at 77 columns."""
+    text = path.read_text(encoding="utf-8")
+    weblate = (
+        "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=11 ? 4 : 5;"
+    )
+    text = re.sub(
+        r'"Plural-Forms: .*?\\n"\n', lambda m: f'"Plural-Forms: {weblate}\\n"\n', text, flags=re.S
+    )
+    for message in read_catalog(path, "ar"):
+        if message.id and isinstance(message.string, str) and message.string:
+            text = text.replace(
+                f"msgstr {wrap_string(message.string, 76)}\n",
+                f"msgstr {wrap_string(message.string, 78)}\n",
+            )
+    path.write_text(text, encoding="utf-8")
+    assert "Plural-Forms: nplurals=6; plural=n==0" in text
