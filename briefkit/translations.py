@@ -26,9 +26,8 @@ from briefkit.catalogs.po import (
 from briefkit.catalogs.reviews import site_only
 from briefkit.catalogs.stats import entry_state
 from briefkit.errors import BriefkitError, CatalogError, ConfigError, PolicyError
-from briefkit.l10n.localise import check_source
+from briefkit.l10n.editions import localise, source_segments, template_strings
 from briefkit.locales import locale_info
-from briefkit.pipeline import Failure, localise, source_segments, template_strings
 from briefkit.project import Project
 from briefkit.qa.checks import Problem, check_catalog, excerpt, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
@@ -62,11 +61,7 @@ def templates(project: Project) -> dict[str, Catalog]:
     english = locale_info(project.source_locale)
     for path in project.brief_paths():
         brief = load_brief(path)
-        failures: list[Failure] = []
-        segments = source_segments(project, brief, failures)
-        if segments is None:
-            raise failures[0].error
-        check_source(brief, segments)
+        segments = source_segments(project, brief)
         notes = {
             "{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()
         }
@@ -169,16 +164,17 @@ def release_blockers(project: Project, code: str) -> list[Problem]:
     one in progress. An edition that fails on an error is left to the catalog checks."""
     severity = "warning" if project.policy(code).in_progress else "error"
     try:
-        _, ui_coverage = template_strings(project, code)
+        ui_coverage = template_strings(project, code).printed
     except BriefkitError:
         return []
     problems: list[Problem] = []
     seen: set[tuple[str, int | None, str]] = set()
     for brief_path in project.brief_paths():
-        brief = load_brief(brief_path)
-        segments = source_segments(project, brief, [])
-        if segments is None:
-            continue
+        try:
+            brief = load_brief(brief_path)
+            segments = source_segments(project, brief)
+        except BriefkitError:
+            continue  # reported by the source checks
         try:
             localise(project, brief, segments, code, False, ui_coverage)
             continue

@@ -73,7 +73,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="session")
 def built_series(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The project's own briefs, built once for the session in every locale (drafts as previews)."""
+    """The project's own briefs, built once for the session in every locale, as a release."""
     from briefkit.pipeline import Request, build
 
     root = tmp_path_factory.mktemp("series") / "project"

@@ -4,6 +4,7 @@ translation completeness and review status) and SHA256SUMS; and the merge of sha
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -15,7 +16,7 @@ from briefkit.sources.segments import markdown_parser
 
 if TYPE_CHECKING:
     from briefkit.catalogs.stats import Stats
-    from briefkit.pipeline import Edition
+    from briefkit.l10n.editions import Edition
 
 MANIFEST_FILE = "manifest.json"
 SUMS_FILE = "SHA256SUMS"
@@ -127,8 +128,8 @@ def edition_entry(edition: Edition, fmt: str, path: str, written: Written) -> En
         number=brief.number,
         date=brief.date.isoformat(),
         review="reviewed" if brief.reviewed else "draft",
-        completeness=edition.completeness,
-        templates_completeness=edition.templates_completeness,
+        completeness=completeness(edition.stats),
+        templates_completeness=completeness(edition.templates_stats),
     )
 
 
@@ -281,8 +282,6 @@ def _check_shard_set(shards: list[tuple[Path, Manifest]]) -> None:
 
 
 def _missing_files(dist: Path, entries: list[Entry]) -> list[BriefkitError]:
-    from briefkit.release.state import file_sha256
-
     errors: list[BriefkitError] = []
     for entry in sorted(entries, key=lambda e: e.path):
         found = file_sha256(dist / entry.path)
@@ -307,3 +306,15 @@ def _missing_files(dist: Path, entries: list[Entry]) -> list[BriefkitError]:
 def _language(code: str) -> Language:
     info = locale_info(code)
     return Language(info.code, info.bcp47, info.direction, info.native_name, info.english_name)
+
+
+def file_sha256(path: Path) -> str | None:
+    """Return the hex SHA-256 of a file, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
