@@ -23,6 +23,7 @@ import pytest
 from briefkit import translations
 from briefkit.catalogs.po import po_path, read_catalog, wrap_string, write_catalog
 from briefkit.cli import main
+from briefkit.pipeline import Request, build
 from briefkit.project import Project, load_project
 
 TYPO, FIXED = "Escalaton can take", "Escalation can take"
@@ -225,3 +226,81 @@ def weblate_resave(path: Path) -> None:
             )
     path.write_text(text, encoding="utf-8")
     assert "Plural-Forms: nplurals=6; plural=n==0" in text
+
+
+def in_progress(project: Project, locale: str) -> Project:
+    config = project.root / "pyproject.toml"
+    text = re.sub(rf"\[tool\.briefkit\.policy\.{locale}\]\n[^\[]*", "", config.read_text())
+    config.write_text(f'{text}\n[tool.briefkit.policy.{locale}]\nstatus = "in-progress"\n')
+    return load_project(project.root)
+
+
+def test_a_language_in_progress_is_updated_and_previewed_but_never_released(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(sample.root)
+    project = in_progress(sample, "zh_Hans")
+    code, out = cli(capsys, "--lang", "zh_Hans", "--format", "pdf")
+    assert (code, out) == (
+        2,
+        [
+            "error: zh_Hans is in progress: nothing of it is released (preview it with "
+            "--allow-partial, into previews/)"
+        ],
+    )
+    code, out = cli(capsys, "update")
+    assert code == 0 and any("translations/zh_Hans/" in line for line in out), out
+    assert cli(capsys, "--format", "pdf", "--jobs", "1")[0] == 0
+    assert [e["locale"] for e in manifest(project)["artifacts"]] == ["ar", "en", "fr"]
+    assert 'id="zh_Hans"' not in (project.dist_dir / "index.html").read_text()
+    code, out = cli(capsys, "--lang", "zh_Hans", "--format", "pdf", "--allow-partial")
+    assert code == 0, out
+    assert out[-1] == "previews/ lists 1 artifacts: manifest.json, SHA256SUMS, index.html"
+    assert (project.root / "previews" / "sample" / "sample_zh_Hans.pdf").is_file()
+    assert not (project.dist_dir / "sample" / "sample_zh_Hans.pdf").exists()
+    # check: its gaps are warnings, not release blockers.
+    capsys.readouterr()
+    assert main(["check", "--lang", "zh_Hans"]) == 0
+    warnings = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith("translations/zh_Hans/LC_MESSAGES/sample.po: warning: zh_Hans is ")
+        for line in warnings
+    )
+    assert any(": warning: untranslated entry: " in line for line in warnings)
+
+
+def test_previews_never_touch_dist(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(sample.root)
+    before = sorted(p.name for p in sample.dist_dir.rglob("*")) if sample.dist_dir.exists() else []
+    assert cli(capsys, "--allow-partial", "--format", "pdf", "--lang", "fr")[0] == 0
+    assert cli(capsys, "--allow-fuzzy", "--format", "pdf", "--lang", "fr")[0] == 0
+    after = sorted(p.name for p in sample.dist_dir.rglob("*")) if sample.dist_dir.exists() else []
+    assert before == after == []
+    assert (sample.root / "previews" / "sample" / "sample_fr.pdf").is_file()
+
+
+def test_allow_fuzzy_on_the_command_line_prints_fuzzy_entries_in_a_preview(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    path = po_path(sample.translations_dir, "ar", "sample")
+    catalog = read_catalog(path, "ar")
+    catalog["Context"].flags.add("fuzzy")
+    write_catalog(path, catalog)
+    preview = build(sample, Request(locales=("ar",), formats=(), allow_fuzzy=True))
+    assert "## السياق" in preview.editions[0].brief.body
+    assert preview.preview and not sample.dist_dir.exists()
+    release = build(sample, Request(locales=("ar",), formats=()))
+    assert "## Context" in release.editions[0].brief.body  # ar's policy prints no fuzzy entry
+
+
+def test_an_edition_names_its_language_with_its_region() -> None:
+    from briefkit.locales import locale_info
+    from briefkit.render.html import language_name
+
+    brazil, french = locale_info("pt_BR"), locale_info("fr")
+    assert language_name(brazil, brazil) == "português (Brasil)"
+    assert language_name(brazil, french) == "portugais (Brésil)"
+    assert language_name(locale_info("zh_Hans"), locale_info("zh_Hans")) == "中文"

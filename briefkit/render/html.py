@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from html import escape
 
+from babel import Locale
 from babel.numbers import format_decimal
 from jinja2 import Environment
 from markdown_it.renderer import RendererHTML
@@ -59,8 +60,15 @@ def in_language(text: str, of: LocaleInfo, within: LocaleInfo) -> str:
 
 
 def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
-    """Return the name of a language as written in another (English in French: anglais)."""
-    return of.babel.get_language_name(in_.babel) or of.english_name
+    """Return the name of a language as written in another (English in French: anglais), with
+    its region where the locale has one (pt_BR in Portuguese: português (Brasil)); a script
+    subtag alone (zh_Hans) is not named."""
+    loc = of.babel
+    if loc.territory:
+        regional = Locale(loc.language, territory=loc.territory).get_display_name(in_.babel)
+        if regional:
+            return regional
+    return loc.get_language_name(in_.babel) or of.english_name
 
 
 def body_html(brief: LocalisedBrief, env: Environment) -> str:
