@@ -304,3 +304,26 @@ def test_an_edition_names_its_language_with_its_region() -> None:
     assert language_name(brazil, brazil) == "português (Brasil)"
     assert language_name(brazil, french) == "portugais (Brésil)"
     assert language_name(locale_info("zh_Hans"), locale_info("zh_Hans")) == "中文"
+
+
+def test_a_file_that_fails_to_render_and_is_gone_is_held_back_and_the_build_fails(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, translate: Any
+) -> None:
+    monkeypatch.chdir(sample.root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_ONE)
+    first = build(sample, Request(locales=("ar",), formats=("pdf", "docx"), jobs=1))
+    assert first.ok
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_TWO)
+    translate("ar", "Context", "السياق العام")  # both files must be rendered again
+    docx = sample.dist_dir / "sample" / "sample_ar.docx"
+    docx.unlink()
+    docx.mkdir()  # a folder where the DOCX should go: its write fails, the PDF's does not
+    report = build(sample, Request(locales=("ar",), formats=("pdf", "docx"), jobs=1))
+    assert [f.what for f in report.failures] == ["sample ar docx"]
+    # Its old file is no longer there to carry forward: the DOCX is held back, the PDF current.
+    assert [(d.action, d.brief, d.locale) for d in report.decisions] == [
+        ("held back", "sample", "ar")
+    ]
+    found = {e["format"]: e["status"] for e in manifest(sample)["artifacts"]}
+    assert found == {"pdf": "current"}
+    assert not report.complete

@@ -12,7 +12,7 @@ from briefkit.errors import ConfigError
 from briefkit.release.jobs import Job
 from briefkit.release.keys import Inputs, artifact_key
 from briefkit.release.manifest import OUT_OF_DATE, HeldBack, edition_entry
-from briefkit.release.state import Record, State, forget, is_current
+from briefkit.release.state import Record, State, file_sha256, forget, is_current
 
 if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
@@ -141,7 +141,10 @@ def settle_behind(
         }
         if lag.formats and not paths:
             continue  # a renderer failed on a first build: nothing to carry or to hold
-        if paths and project.policy(lag.locale).when_behind == "carry-forward":
+        intact = {path for path in paths if _intact(project, state.records[path])}
+        if intact and project.policy(lag.locale).when_behind == "carry-forward":
+            state = forget(project.dist_dir, state, paths - intact)  # gone or changed: not ours
+            paths = intact
             dates = set()
             for path in sorted(paths):
                 record = state.records[path]
@@ -162,6 +165,14 @@ def settle_behind(
         state = forget(project.dist_dir, state, paths)
         decisions.append(Decision(lag.brief, lag.locale, HELD, lag.reason))
     return state, tuple(decisions)
+
+
+def _intact(project: Project, record: Record) -> bool:
+    """Return True when a recorded file (and its cover) is still in dist/ as it was written."""
+    entry = record.entry
+    if entry.cover is not None and not (project.dist_dir / entry.cover).is_file():
+        return False
+    return file_sha256(project.dist_dir / entry.path) == entry.sha256
 
 
 def held_back(decisions: Iterable[Decision]) -> tuple[HeldBack, ...]:

@@ -133,9 +133,9 @@ def forget(dist: Path, state: State, paths: set[str]) -> State:
     """Delete these artifacts (and their covers) from dist/; return the state without them."""
     for path in sorted(paths):
         record = state.records[path]
-        (dist / path).unlink(missing_ok=True)
-        if record.entry.cover is not None:
-            (dist / record.entry.cover).unlink(missing_ok=True)
+        for name in (path, record.entry.cover):
+            if name is not None and not (dist / name).is_dir():  # a folder is not ours to delete
+                (dist / name).unlink(missing_ok=True)
     return state.without(paths)
 
 
