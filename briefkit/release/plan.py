@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from briefkit.errors import ConfigError
 from briefkit.release.jobs import Job
 from briefkit.release.keys import Inputs, artifact_key
-from briefkit.release.manifest import OUT_OF_DATE, HeldBack, edition_entry
-from briefkit.release.state import Record, State, file_sha256, forget, is_current
+from briefkit.release.manifest import OUT_OF_DATE, HeldBack, edition_entry, file_sha256
+from briefkit.release.state import Record, State, forget, is_current
 
 if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
