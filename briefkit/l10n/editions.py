@@ -126,8 +126,8 @@ def localise_editions(
     behind: list[tuple[str, str, str]] = []
     for code in tuple(locales) or project.publishable_locales:
         mine = [b for b in sources.briefs if share is None or (b.slug, code) in share]
-        if not mine:
-            continue
+        if not mine or code not in project.publishable_locales:
+            continue  # a release never builds a locale in progress, even named (the CLI refuses)
         try:
             strings[code] = template_strings(project, code)
         except BriefkitError as exc:
