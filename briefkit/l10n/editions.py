@@ -176,7 +176,9 @@ def localise(
     _check_quality(project, code, catalog, path, segments)
     lookup = Lookup(catalog, path, policy)
     reviewed = policy.reviewed or review_state(project, code, brief.slug).state == "reviewed"
-    localised = localise_brief(brief, segments, project.locale(code), lookup, reviewed)
+    localised = localise_brief(
+        brief, segments, project.locale(code), lookup, reviewed, code != project.source_locale
+    )
     _check_glyphs(project, lookup, code)
     if not allow_partial:
         enforce_policy(project, code, path, localised.coverage, ui_coverage or Coverage())

@@ -22,7 +22,13 @@ from briefkit.project import Policy
 from briefkit.sources.brief import Brief
 from briefkit.sources.data import Dataset, Source, format_figure
 from briefkit.sources.placeholders import placeholders, stray_syntax, substitute
-from briefkit.sources.segments import Segment, assign_contexts, chart_refs, translate_body
+from briefkit.sources.segments import (
+    Segment,
+    assign_contexts,
+    chart_refs,
+    fold,
+    translate_body,
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,11 @@ class LocalisedBrief:
     sources: tuple[Source, ...]
     reviewed: bool
     coverage: Coverage = field(default_factory=Coverage)
+    # Body texts (inline Markdown as printed, line breaks folded) shown in the source language
+    # because untranslated, and those printed from fuzzy entries: the renderers tag the first
+    # with the source's language (so it is hyphenated as English) and a preview marks both.
+    fallback: frozenset[str] = frozenset()
+    fuzzy: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,7 @@ class Printed:
     segment: Segment
     text: str
     catalog_line: int | None  # None when the source text was served
+    fuzzy: bool = False  # a fuzzy translation, printed because the policy (or a preview) allows
 
     @property
     def translated(self) -> bool:
@@ -126,7 +138,7 @@ class Lookup:
             return segment.msgid
         self.translated += 1
         line = message.lineno if message is not None else None
-        self.printed.append(Printed(segment, text, line))
+        self.printed.append(Printed(segment, text, line, fuzzy))
         return text
 
     def coverage(self) -> Coverage:
@@ -222,8 +234,10 @@ def localise_brief(
     locale: LocaleInfo,
     lookup: Lookup,
     reviewed: bool,
+    mark: bool = False,
 ) -> LocalisedBrief:
-    """Return the brief in the lookup's language, figures formatted for the locale."""
+    """Return the brief in the lookup's language, figures formatted for the locale; mark: record
+    which body texts are fallbacks or fuzzy (a translation, not the source edition)."""
     by_text = {(s.msgid, s.kind): s for s in segments}
 
     def translate(text: str, kind: str) -> str:
@@ -256,6 +270,10 @@ def localise_brief(
         sources=_sources_used(brief, segments),
         reviewed=reviewed,
         coverage=lookup.coverage(),
+        fallback=frozenset(
+            fold(fill(p.segment.msgid)) for p in lookup.printed if mark and not p.translated
+        ),
+        fuzzy=frozenset(fold(fill(p.text)) for p in lookup.printed if mark and p.fuzzy),
     )
 
 

@@ -17,19 +17,23 @@ from markupsafe import Markup
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
 from briefkit.render.templating import render_template
-from briefkit.sources.segments import markdown_parser
+from briefkit.sources.segments import fold, markdown_parser
 
 TEMPLATE = "pdf/brief.html"
 
 
-def render_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:
-    """Return the complete HTML document of a localised brief."""
+def render_html(
+    brief: LocalisedBrief, env: Environment, source: LocaleInfo, preview: bool = False
+) -> str:
+    """Return the complete HTML document of a localised brief (a preview marks its fallback
+    and fuzzy text)."""
     return render_template(
         env,
         TEMPLATE,
         brief=brief,
+        preview=preview,
         source=source,
-        body=Markup(body_html(brief, env)),
+        body=Markup(body_html(brief, env, source)),
         inline=lambda text: Markup(inline_html(text)),
         page_x_of_y=lambda text: Markup(page_counter_content(text)),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
@@ -71,10 +75,14 @@ def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
     return loc.get_language_name(in_.babel) or of.english_name
 
 
-def body_html(brief: LocalisedBrief, env: Environment) -> str:
-    """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html."""
+def body_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo | None = None) -> str:
+    """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html; a block shown
+    in the source language is tagged with it (lang, dir: hyphenated and read as English) and
+    classed `fallback`, one printed from a fuzzy entry classed `fuzzy` (a preview shows both)."""
     parser = markdown_parser()
     tokens = parser.parse(brief.body)
+    if source is not None:
+        mark_blocks(tokens, brief, source)
     renderer = _Renderer(parser)
     renderer.draw = lambda chart_id, caption, alt: render_template(
         env,
@@ -86,6 +94,25 @@ def body_html(brief: LocalisedBrief, env: Environment) -> str:
     )
     renderer.charts = set(brief.charts)
     return renderer.render(tokens, parser.options, {})
+
+
+def mark_blocks(tokens: Sequence[Token], brief: LocalisedBrief, source: LocaleInfo) -> None:
+    """Set lang and a class on the block holding each fallback or fuzzy text."""
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or index == 0:
+            continue
+        text = fold(token.content)
+        fallback, fuzzy = text in brief.fallback, text in brief.fuzzy
+        if not (fallback or fuzzy):
+            continue
+        block = tokens[index - 1]
+        if block.hidden and index > 1:  # a tight list item's paragraph: mark the item
+            block = tokens[index - 2]
+        if fallback:
+            block.attrSet("lang", source.bcp47)
+            if source.direction != brief.locale.direction:
+                block.attrSet("dir", source.direction)
+        block.attrJoin("class", "fallback" if fallback else "fuzzy")
 
 
 def inline_html(text: str) -> str:
