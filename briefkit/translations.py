@@ -14,6 +14,7 @@ from briefkit.catalogs.merge import Memory, Merge, merge_catalog
 from briefkit.catalogs.po import (
     TEMPLATES_DOMAIN,
     dump_catalog,
+    entry_state,
     holds,
     new_catalog,
     po_path,
@@ -24,7 +25,6 @@ from briefkit.catalogs.po import (
     write_catalog,
 )
 from briefkit.catalogs.reviews import site_only
-from briefkit.catalogs.stats import entry_state
 from briefkit.errors import BriefkitError, CatalogError, ConfigError, PolicyError
 from briefkit.l10n.editions import localise, source_segments, template_strings
 from briefkit.locales import locale_info

@@ -37,6 +37,7 @@ from functools import lru_cache
 from babel.messages.catalog import Catalog, Message
 
 from briefkit import plurals
+from briefkit.catalogs.po import translation_forms
 
 # Similarity (difflib ratio of normalised texts) needed to offer a translation as fuzzy. Short
 # texts need more: "Sources" and "Courses" share most letters and nothing else.
@@ -289,8 +290,8 @@ def _first(msgid: object) -> object:
 
 
 def _translated(message: Message) -> bool:
-    string = message.string
-    return any(string) if isinstance(string, list | tuple) else bool(string)
+    """Return True when any form holds a translation: work worth keeping, even half done."""
+    return any(translation_forms(message))
 
 
 def _worth_keeping(message: Message) -> bool:

@@ -21,8 +21,16 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from briefkit.catalogs.po import TEMPLATES_DOMAIN, build_time, po_path, pot_path, read_catalog
-from briefkit.catalogs.stats import domains, entry_state
+from briefkit.catalogs.po import (
+    TEMPLATES_DOMAIN,
+    build_time,
+    po_path,
+    pot_path,
+    printable,
+    read_catalog,
+    translation_forms,
+)
+from briefkit.catalogs.stats import domains
 from briefkit.errors import ConfigError
 from briefkit.project import Policy, Project
 from briefkit.writing import write_atomic
@@ -190,10 +198,6 @@ def site_only(entry: Message) -> bool:
 def _printed(entry: Message, catalog: Catalog | None, policy: Policy) -> list[str]:
     """Return the texts the build prints for a template entry: the translation, or the source."""
     message = catalog.get(entry.id, entry.context) if catalog is not None else None
-    state = entry_state(message)
-    shown = state == "translated" or (state == "fuzzy" and policy.allow_fuzzy)
-    source = [entry.id] if isinstance(entry.id, str) else list(entry.id)
-    if not shown or message is None:
-        return source
-    string = message.string
-    return [string] if isinstance(string, str) else [str(form) for form in string or ()]
+    if message is None or not printable(message, policy.allow_fuzzy):
+        return [entry.id] if isinstance(entry.id, str) else [str(part) for part in entry.id]
+    return list(translation_forms(message))
