@@ -89,3 +89,45 @@ def test_the_html_marks_blocks_by_language_and_state(fuzzy_heading: Project) -> 
     assert f'<p lang="en" class="fallback">{QUOTE}</p>' in html
     assert '<h2 class="fuzzy" id="contexte">Contexte</h2>' in html
     assert 'class="lang-fr preview"' in html
+
+
+def test_an_edition_with_fallback_has_the_same_key_in_every_run(sample: Project) -> None:
+    """The fallback texts are part of the key: in a set, their order (and the key) would change
+    with Python's hash seed, and every build would render such an edition again."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = po_path(sample.translations_dir, "zh_Hans", "sample")
+    catalog = read_catalog(path, "zh_Hans")
+    for msgid in ("Context", "Escalation can take {{ escalation }}."):
+        catalog[msgid].flags.add("fuzzy")  # with the untranslated entry, three texts in English
+    write_catalog(path, catalog)
+
+    def run(seed: str) -> list[str]:
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "--root",
+                str(sample.root),
+                "--lang",
+                "zh_Hans",
+                "--format",
+                "pdf",
+                "--jobs",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stderr.splitlines()
+
+    assert run("1")[-2] == "1 built, 0 up to date, 0 failed"
+    for seed in ("2", "3", "4", "5"):
+        assert run(seed)[0] == "nothing to rebuild: 1 artifacts up to date", seed

@@ -96,8 +96,9 @@ class LocalisedBrief:
     # Body texts (inline Markdown as printed, line breaks folded) shown in the source language
     # because untranslated, and those printed from fuzzy entries: the renderers tag the first
     # with the source's language (so it is hyphenated as English) and a preview marks both.
-    fallback: frozenset[str] = frozenset()
-    fuzzy: frozenset[str] = frozenset()
+    # Sorted tuples, not sets: an artifact's key digests them, and a set's order varies by run.
+    fallback: tuple[str, ...] = ()
+    fuzzy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,10 +279,12 @@ def localise_brief(
         sources=_sources_used(brief, segments),
         reviewed=reviewed,
         coverage=lookup.coverage(),
-        fallback=frozenset(
-            fold(fill(p.segment.msgid)) for p in lookup.printed if mark and not p.translated
+        fallback=tuple(
+            sorted(
+                {fold(fill(p.segment.msgid)) for p in lookup.printed if mark and not p.translated}
+            )
         ),
-        fuzzy=frozenset(fold(fill(p.text)) for p in lookup.printed if mark and p.fuzzy),
+        fuzzy=tuple(sorted({fold(fill(p.text)) for p in lookup.printed if mark and p.fuzzy})),
     )
 
 
