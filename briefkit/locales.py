@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale, UnknownLocaleError, localedata
-from babel.messages.plurals import get_plural
 
+from briefkit import plurals
 from briefkit.errors import ConfigError
 
 _CODE = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?$")
@@ -24,7 +24,7 @@ class LocaleInfo:
     direction: str  # "ltr" or "rtl"
     native_name: str  # the language's own name for itself
     english_name: str
-    plural_forms: str  # the Plural-Forms header value
+    plural_forms: str  # the canonical Plural-Forms header value (briefkit.plurals)
 
     @property
     def babel(self) -> Locale:
@@ -58,14 +58,13 @@ def locale_info(code: str) -> LocaleInfo:
         raise ConfigError(
             f"unknown locale {code!r}", fix=f"CLDR has no such locale{_suggest(code)}"
         ) from None
-    plural = get_plural(loc)
     return LocaleInfo(
         code=code,
         bcp47=code.replace("_", "-"),
         direction=loc.text_direction,
         native_name=_native_name(loc),
         english_name=loc.get_display_name("en") or code,
-        plural_forms=plural.plural_forms,
+        plural_forms=plurals.canonical(code),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefkit.catalogs.po import build_time
 from briefkit.errors import BriefkitError, Failure
 from briefkit.l10n.editions import (
     Edition,
@@ -24,7 +25,17 @@ from briefkit.release import publish
 from briefkit.release.jobs import Job, Rendered, run_jobs
 from briefkit.release.keys import render_inputs
 from briefkit.release.manifest import Manifest, edition_entry
-from briefkit.release.plan import Plan, Shard, artifact_path, plan_build, stale_paths
+from briefkit.release.plan import (
+    Behind,
+    Decision,
+    Plan,
+    Shard,
+    artifact_path,
+    held_back,
+    plan_build,
+    settle_behind,
+    stale_paths,
+)
 from briefkit.release.pool import TIMEOUT, cores
 from briefkit.release.site import Strings
 from briefkit.release.state import (
@@ -46,11 +57,17 @@ class Request:
     briefs: tuple[str, ...] = ()  # empty: all
     locales: tuple[str, ...] = ()  # empty: all configured
     formats: tuple[str, ...] = tuple(FORMATS)
-    allow_partial: bool = False  # previews: build below the completeness threshold
+    allow_partial: bool = False  # preview: build below the completeness threshold
+    allow_fuzzy: bool = False  # preview: print fuzzy entries too
     force: bool = False  # render even what is up to date
     jobs: int = 0  # worker processes; 0: one per core
     shard: Shard | None = None  # build only this share (CI matrix); `merge` joins the shares
     timeout: float = TIMEOUT
+
+    @property
+    def preview(self) -> bool:
+        """Return True for a preview: written to previews/, never to dist/."""
+        return self.allow_partial or self.allow_fuzzy
 
 
 @dataclass(frozen=True)
@@ -75,10 +92,20 @@ class Report:
     current: tuple[Artifact, ...] = ()  # asked for, already up to date, not rendered again
     removed: tuple[Path, ...] = ()  # artifacts of briefs or locales the project no longer has
     manifest: Manifest | None = field(default=None, repr=False)
+    decisions: tuple[Decision, ...] = ()  # editions behind their policy: carried forward or held
+    preview: bool = False  # written to previews/
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    @property
+    def complete(self) -> bool:
+        """Return True when everything released is current: nothing held back or out of date."""
+        lagging = self.manifest is not None and bool(
+            self.manifest.held_back or self.manifest.out_of_date
+        )
+        return self.ok and not self.decisions and not lagging
 
 
 @dataclass(frozen=True)
@@ -104,7 +131,12 @@ Event = Waiting | Progress
 def build(
     project: Project, request: Request, on_event: Callable[[Event], None] = lambda event: None
 ) -> Report:
-    """Build every requested artifact that is not up to date, then publish dist/."""
+    """Build every requested artifact that is not up to date, then publish dist/.
+
+    An edition below its policy is not a failure: its locale's policy carries its last files
+    forward, marked out of date, or holds it back (Report.decisions). A preview writes previews/."""
+    if request.preview:
+        project = project.for_preview(request.allow_fuzzy)
     project.refuse_links()
     sources = load_sources(project, request.briefs)
     sharding = shard_share(project, request)
@@ -122,8 +154,11 @@ def build(
             project, list(localised.editions), request.formats, state, inputs, request.force
         )
         state, built, failed = render(project, plan, state, request, on_event)
+        behind = [Behind(*lag) for lag in localised.behind] + _failed_renders(plan, failed)
+        state, decisions = settle_behind(project, state, behind)
+        save_state(project.dist_dir, state)
         strings = site_strings(project, localised.strings)
-        manifest, errors = publish.publish(project, state, strings, sharding)
+        manifest, errors = publish.publish(project, state, strings, sharding, held_back(decisions))
     failures = (
         *sources.failures,
         *localised.failures,
@@ -131,7 +166,32 @@ def build(
         *(Failure("download page", error) for error in errors),
     )
     current = tuple(_artifact(project, record) for record in plan.current)
-    return Report(tuple(built), failures, localised.editions, current, removed, manifest)
+    return Report(
+        tuple(built),
+        failures,
+        localised.editions,
+        current,
+        removed,
+        manifest,
+        decisions,
+        project.is_preview,
+    )
+
+
+def _failed_renders(plan: Plan, failed: list[Failure]) -> list[Behind]:
+    """Return the artifacts that failed to render: a file of theirs from an earlier build is
+    not current (the files of the same edition that did render are)."""
+    errors = {failure.what: failure.error for failure in failed}
+    return [
+        Behind(
+            job.edition.brief.slug,
+            job.edition.brief.locale.code,
+            str(errors[job.what]),
+            (job.format,),
+        )
+        for job in plan.jobs
+        if job.what in errors
+    ]
 
 
 def merge_shards(
@@ -152,7 +212,7 @@ def shard_share(
     if request.shard is None:
         return None
     names = request.briefs or tuple(path.stem for path in project.brief_paths())
-    return request.shard, request.shard.share(names, request.locales or project.locales)
+    return request.shard, request.shard.share(names, request.locales or project.released_locales)
 
 
 def site_strings(project: Project, known: dict[str, TemplateStrings]) -> Strings:
@@ -228,7 +288,10 @@ def render(
 
 def _record(job: Job, rendered: Rendered) -> Record:
     return Record(
-        job.key, rendered.seconds, edition_entry(job.edition, job.format, job.path, rendered)
+        job.key,
+        rendered.seconds,
+        edition_entry(job.edition, job.format, job.path, rendered),
+        build_time().date().isoformat(),
     )
 
 

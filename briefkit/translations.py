@@ -10,10 +10,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from briefkit.catalogs.merge import Merge, merge_catalog
+from briefkit.catalogs.merge import Memory, Merge, merge_catalog
 from briefkit.catalogs.po import (
     TEMPLATES_DOMAIN,
     dump_catalog,
+    entry_state,
     holds,
     new_catalog,
     po_path,
@@ -23,11 +24,12 @@ from briefkit.catalogs.po import (
     templates_catalog,
     write_catalog,
 )
-from briefkit.errors import CatalogError, ConfigError
-from briefkit.l10n.editions import source_segments
+from briefkit.catalogs.reviews import site_only
+from briefkit.errors import BriefkitError, CatalogError, ConfigError, PolicyError
+from briefkit.l10n.editions import localise, source_segments, template_strings
 from briefkit.locales import LocaleInfo, locale_info
 from briefkit.project import Project
-from briefkit.qa.checks import Problem, check_catalog, source_problems
+from briefkit.qa.checks import Problem, check_catalog, excerpt, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
 from briefkit.sources.brief import load_brief
 from briefkit.sources.data import Figure, write_figure
@@ -96,8 +98,12 @@ def _parts(figure: Figure) -> tuple[str | None, ...]:
     )
 
 
-def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
-    """Merge every .pot into the matching .po of each target locale, in the canonical form."""
+def update(
+    project: Project, locales: tuple[str, ...] = (), compendia: tuple[Path, ...] = ()
+) -> list[Change]:
+    """Merge every .pot into the matching .po of each target locale (in progress too), in the
+    canonical form. A new entry whose English another catalog of the locale (or a compendium
+    of the same language) has translated takes that translation: the translation memory."""
     _prepare(project)
     pots = {p.stem: read_catalog(p) for p in sorted(project.translations_dir.glob("*.pot"))}
     if not pots:
@@ -106,18 +112,48 @@ def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
             path=project.translations_dir,
             fix="run `python build.py extract` first",
         )
+    extra = [(path, read_catalog(path)) for path in compendia]
     changes = []
     for code in locales or project.target_locales:
         locale_info(code)
+        trusted = project.policy(code).memory == "translated"
+        memory = _memory(project, code, list(pots), extra)
         for domain, template in pots.items():
             path = po_path(project.translations_dir, code, domain)
             existed = path.exists()
             merged = merge_catalog(
-                read_catalog(path, code) if existed else _new_po(domain, code), template
+                read_catalog(path, code) if existed else _new_po(domain, code),
+                template,
+                memory,
+                trusted,
             )
             written = write_catalog(path, merged.catalog)
             changes.append(Change(path, _action(existed, written), merged))
     return changes
+
+
+def _memory(
+    project: Project, code: str, domains: list[str], compendia: list[tuple[Path, Catalog]]
+) -> Memory:
+    """Return the locale's translation memory: its catalogs as they are on disk (active and
+    obsolete entries), then the compendia written in its language."""
+    memory = Memory()
+    for domain in domains:
+        path = po_path(project.translations_dir, code, domain)
+        if path.exists():
+            memory.add(read_catalog(path, code))
+    for path, catalog in compendia:
+        language = str(catalog.locale_identifier or "")
+        if not language:
+            raise CatalogError(
+                "a compendium without a Language header",
+                path=path,
+                fix='set "Language: fr\\n" (its language) in its header',
+            )
+        if language.replace("-", "_") not in (code, locale_info(code).language):
+            continue  # a compendium serves the locales of its own language only
+        memory.add(catalog)
+    return memory
 
 
 def init(project: Project, code: str) -> list[Change]:
@@ -147,7 +183,97 @@ def check(project: Project, locales: tuple[str, ...] = ()) -> list[Problem]:
     for code in locales or project.target_locales:
         for template_path in pots:
             problems += _catalog_problems(project, code, template_path, glossary)
+        problems += release_blockers(project, code)
     return problems
+
+
+def release_blockers(project: Project, code: str) -> list[Problem]:
+    """Return what keeps a locale's editions from a release, as the build decides it: each
+    edition below its policy, then every entry it shows in English (untranslated, or fuzzy where
+    the policy does not print fuzzy), at its line. Errors for a released locale, warnings for
+    one in progress. An edition that fails on an error is left to the catalog checks."""
+    severity = "warning" if project.policy(code).in_progress else "error"
+    try:
+        ui_coverage = template_strings(project, code).printed
+    except BriefkitError:
+        return []
+    problems: list[Problem] = []
+    seen: set[tuple[str, int | None, str]] = set()
+    for brief_path in project.brief_paths():
+        try:
+            brief = load_brief(brief_path)
+            segments = source_segments(project, brief)
+        except BriefkitError:
+            continue  # reported by the source checks
+        try:
+            localise(project, brief, segments, code, False, ui_coverage)
+            continue
+        except PolicyError as exc:
+            shown = _shown(project, exc.path) if exc.path else brief.slug
+            problems.append(
+                Problem(shown, None, "below-threshold", exc.message, "", exc.fix, severity)
+            )
+        except BriefkitError:
+            continue
+        for domain in (brief.slug, TEMPLATES_DOMAIN):
+            for problem in _unready_entries(project, code, domain, severity):
+                if (key := (problem.path, problem.line, problem.excerpt)) not in seen:
+                    seen.add(key)
+                    problems.append(problem)
+    return problems
+
+
+def _unready_entries(project: Project, code: str, domain: str, severity: str) -> list[Problem]:
+    """Return every entry of a domain the edition would show in English, at its .po line."""
+    path = po_path(project.translations_dir, code, domain)
+    catalog = read_catalog(path, code) if path.exists() else None
+    allow_fuzzy = project.policy(code).allow_fuzzy
+    found = []
+    for entry in read_catalog(pot_path(project.translations_dir, domain)):
+        if not entry.id or (domain == TEMPLATES_DOMAIN and site_only(entry)):
+            continue
+        message = catalog.get(entry.id, entry.context) if catalog is not None else None
+        state = entry_state(message)
+        if state == "translated" or (state == "fuzzy" and allow_fuzzy):
+            continue
+        text = excerpt(str(entry.id if isinstance(entry.id, str) else entry.id[0]))
+        if message is None:
+            found.append(
+                Problem(
+                    _shown(project, path),
+                    None,
+                    "untranslated",
+                    "entry missing",
+                    text,
+                    f"run `python build.py update --lang {code}`, then translate it",
+                    severity,
+                )
+            )
+        elif state == "fuzzy":
+            found.append(
+                Problem(
+                    _shown(project, path),
+                    message.lineno,
+                    "fuzzy",
+                    "fuzzy entry",
+                    text,
+                    "check the translation against the new English and remove the fuzzy mark",
+                    severity,
+                )
+            )
+        else:
+            found.append(
+                Problem(
+                    _shown(project, path),
+                    message.lineno,
+                    "untranslated",
+                    "untranslated entry",
+                    text,
+                    "translate it",
+                    severity,
+                )
+            )
+    return found
 
 
 def _catalog_problems(
@@ -220,6 +346,7 @@ def _shown(project: Project, path: Path) -> str:
 def _new_po(domain: str, code: str) -> Catalog:
     catalog = new_catalog(domain, code)
     catalog.language_team = locale_info(code).english_name
+    catalog.mime_headers = [("Plural-Forms", locale_info(code).plural_forms)]
     return catalog
 
 

@@ -299,16 +299,16 @@ def test_an_unconfigured_locale_is_refused(
     [
         (
             "fr/../..",
-            "pyproject.toml: malformed locale code 'fr/../..' (use a gettext code such as fr, pt_BR or zh_Hans)",
+            "pyproject.toml:3: malformed locale code 'fr/../..' (use a gettext code such as fr, pt_BR or zh_Hans)",
         ),
-        ("xx", "pyproject.toml: unknown locale 'xx' (CLDR has no such locale)"),
+        ("xx", "pyproject.toml:3: unknown locale 'xx' (CLDR has no such locale)"),
         (
             "fr_XX",
-            "pyproject.toml: unknown locale 'fr_XX' (CLDR has no such locale; did you mean fr, fr_YT, fr_WF, fr_VU?)",
+            "pyproject.toml:3: unknown locale 'fr_XX' (CLDR has no such locale; did you mean fr, fr_YT, fr_WF, fr_VU?)",
         ),
         (
             "zh_hans",
-            "pyproject.toml: malformed locale code 'zh_hans' (use a gettext code such as fr, pt_BR or zh_Hans; did you mean zh_Hans, zh, zh_Hant, zh_Hans_SG?)",
+            "pyproject.toml:3: malformed locale code 'zh_hans' (use a gettext code such as fr, pt_BR or zh_Hans; did you mean zh_Hans, zh, zh_Hant, zh_Hans_SG?)",
         ),
     ],
 )

@@ -85,15 +85,15 @@ def test_stats_prints_a_table_and_json(
     monkeypatch.chdir(sample.root)
     assert main(["stats", "--json", "--lang", "ar"]) == 0
     assert json.loads(capsys.readouterr().out) == [
-        catalog_stats(sample, "ar", "sample").as_dict(),
+        {**catalog_stats(sample, "ar", "sample").as_dict(), "review": "draft"},
         catalog_stats(sample, "ar", "templates").as_dict(),
     ]
     assert main(["stats"]) == 0
     table = capsys.readouterr().out
     rows = [" ".join(line.strip("│┃ ").split()) for line in table.splitlines() if line[:1] in "│┃"]
     assert rows[:4] == [
-        "Locale ┃ Catalog ┃ Translated ┃ Fuzzy ┃ Untranslated ┃ % ┃ Words translated ┃ fuzzy ┃ untranslated ┃ %",
-        "fr │ sample │ 16 │ 0 │ 1 │ 94.1 │ 57 │ 0 │ 7 │ 89.1",
+        "Locale ┃ Catalog ┃ Translated ┃ Fuzzy ┃ Untranslated ┃ % ┃ Words translated ┃ fuzzy ┃ untranslated ┃ % ┃ Review",
+        "fr │ sample │ 16 │ 0 │ 1 │ 94.1 │ 57 │ 0 │ 7 │ 89.1 │ draft",
         "fr │ templates │ 13 │ 0 │ 7 │ 65.0 │ 22 │ 0 │ 81 │ 21.4",
         "fr │ all │ 29 │ 0 │ 8 │ 78.4 │ 79 │ 0 │ 88 │ 47.3",
     ]

@@ -2,7 +2,9 @@
 
 Every catalog the project writes goes through `dump_catalog`, one canonical form, so that a
 translator's save in Poedit or Weblate followed by `update` leaves only the real changes in a diff:
-strings wrapped at 76 columns exactly as Babel wraps them, entries in source order, gettext's
+strings wrapped at 76 columns as Babel wraps them (whatever width the file came in with), except
+that a line never breaks inside a placeholder, a link target, a code span or a format field, so a
+search over the catalog finds them whole; entries in source order, gettext's
 header fields in gettext's order (no placeholder values, no tool stamps such as X-Generator),
 previous msgids as gettext writes them (`#| msgid ""` then one quoted line each), obsolete entries
 with their flags. Reading keeps the `#|` lines, which Babel alone would turn into comments.
@@ -39,6 +41,11 @@ _CREATION = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.M)
 _UNSET = re.compile(r"FULL NAME|EMAIL@ADDRESS|LL@li\.org|YEAR-MO-DA|^PROJECT VERSION$")
 # Comments wrap as Babel (and xgettext) wrap them; translator comments are kept as written.
 _COMMENTS = textwrap.TextWrapper(width=WRAP_WIDTH, break_long_words=False)
+# What a line of a msgid or msgstr never breaks inside: a figure placeholder, a Markdown link
+# target (with its title), a code span, an autolink, a template's format field.
+_UNBREAKABLE = re.compile(
+    r"\{\{.*?\}\}|\]\([^()]*(?:\([^()]*\)[^()]*)*\)|`[^`]*`|<[a-z][a-z0-9+.-]*:[^<>\s]*>|%\(\w+\)[sd]"
+)
 
 
 def pot_path(translations_dir: Path, domain: str) -> Path:
@@ -298,7 +305,9 @@ def _field(prefix: str, keyword: str, text: str) -> list[str]:
 
 
 def wrap_po(text: str, width: int) -> str:
-    """Return text as quoted .po lines, wrapped exactly as Babel's `normalize` wraps it.
+    """Return text as quoted .po lines, wrapped as Babel's `normalize` wraps them, except that
+    a line never breaks inside a placeholder, a link target, a code span or a format field
+    (`_UNBREAKABLE`).
 
     Babel splits lines with a regular expression that backtracks over every start inside a run
     of punctuation or letters: 40,000 full stops took `check` 49 s. This finds the same pieces
@@ -310,7 +319,7 @@ def wrap_po(text: str, width: int) -> str:
         if len(escape(line)) <= width:
             lines.append(line)
             continue
-        pieces, at = _pieces(line), 0
+        pieces, at = _chunks(line), 0
         while at < len(pieces):
             first, size = at, 2  # the quotation marks
             while at < len(pieces):
@@ -364,6 +373,23 @@ def _pieces(line: str) -> list[str]:
 
 def _word(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _chunks(line: str) -> list[str]:
+    """Return the pieces a line may break between (`_pieces`), those of an unbreakable span
+    joined into one."""
+    inside: set[int] = set()
+    for match in _UNBREAKABLE.finditer(line):
+        inside.update(range(match.start() + 1, match.end()))
+    chunks: list[str] = []
+    position = 0
+    for piece in _pieces(line):
+        if chunks and position in inside:
+            chunks[-1] += piece
+        else:
+            chunks.append(piece)
+        position += len(piece)
+    return chunks
 
 
 def _locations(message: Message) -> str:

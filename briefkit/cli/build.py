@@ -50,7 +50,19 @@ def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) ->
         "--allow-partial",
         action="store_true",
         default=argparse.SUPPRESS if subcommand else False,
-        help="preview: build locales below their completeness threshold",
+        help="preview into previews/: build locales below their threshold, missing text in English",
+    )
+    parser.add_argument(
+        "--allow-fuzzy",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="preview into previews/: print fuzzy translations too",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="fail when an edition is held back or out of date",
     )
     parser.add_argument(
         "--force",
@@ -117,8 +129,8 @@ def _request_key(args: argparse.Namespace) -> str:
 def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
     """Finish a build whose inputs and dist/ are exactly as the last good build left them (the
     no-op fast path, before anything is loaded); return None to build."""
-    if args.force or args.shard is not None:
-        return None
+    if args.force or args.shard is not None or args.allow_partial or args.allow_fuzzy:
+        return None  # a forced build, a shard or a preview (written to previews/) always builds
     outcome = fastpath.unchanged(root, _request_key(args))
     if outcome is None:
         return None
@@ -141,6 +153,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         locales=tuple(args.lang or ()),
         formats=tuple(args.format or FORMATS),
         allow_partial=args.allow_partial,
+        allow_fuzzy=args.allow_fuzzy,
         force=args.force,
         jobs=args.jobs,
         shard=args.shard,
@@ -148,18 +161,30 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     )
     if not configured(project, request.locales):
         return 2
-    fastpath.forget(project.root)
+    for code in request.locales:
+        if not request.preview and project.policy(code).in_progress:
+            console.print(
+                f"[red]error:[/] {code} is in progress: nothing of it is released "
+                "(preview it with --allow-partial, into previews/)"
+            )
+            return 2
+    if not request.preview:
+        fastpath.forget(project.root)
     with _ProgressView(project) as view:
         report = build(project, request, view)
     _summary(project, report)
     if args.json:
         print(to_json(build_report(project, report), indent=1))
-    if report.ok and request.shard is None:
+    if not report.ok:
+        return 1
+    if report.complete and not report.preview and request.shard is None:
+        # Only a release with every edition current is replayed by the fast path: held-back
+        # and out-of-date editions are reported again by the full path.
         everything = _artifacts_json(project, (*report.artifacts, *report.current))
         fastpath.record(
             project.root, _request_key(args), fastpath.Outcome(everything, _published_count(report))
         )
-    return 0 if report.ok else 1
+    return 1 if args.strict and not report.complete else 0
 
 
 def build_report(project: Project, report: Report) -> dict[str, Any]:
@@ -171,6 +196,8 @@ def build_report(project: Project, report: Report) -> dict[str, Any]:
         "failed": [{"what": f.what, "error": str(f.error)} for f in report.failures],
         "removed": [path.relative_to(project.root).as_posix() for path in report.removed],
         "published": _published_count(report),
+        "decisions": _decisions_json(report),
+        "preview": report.preview,
     }
 
 
@@ -190,6 +217,19 @@ def _artifacts_json(project: Project, artifacts: Iterable[Artifact]) -> list[dic
 
 def _published_count(report: Report) -> int | None:
     return None if report.manifest is None else len(report.manifest.artifacts)
+
+
+def _decisions_json(report: Report) -> list[dict[str, Any]]:
+    return [
+        {
+            "brief": d.brief,
+            "locale": d.locale,
+            "action": d.action,
+            "reason": d.reason,
+            "matches_source": d.matches_source,
+        }
+        for d in report.decisions
+    ]
 
 
 class _ProgressView:
@@ -249,6 +289,8 @@ def _finished(project: Project, latest: Artifact | Failure) -> str:
 
 
 def _summary(project: Project, report: Report) -> None:
+    from briefkit.release.plan import CARRIED
+
     for path in report.removed:
         console.print(
             f"removed {_escape(str(path.relative_to(project.root)))} (no longer in the project)"
@@ -261,10 +303,32 @@ def _summary(project: Project, report: Report) -> None:
         console.print(
             f"{len(report.artifacts)} built, {len(report.current)} up to date, {len(report.failures)} failed"
         )
-    if report.manifest is not None:
-        console.print(
-            f"dist/ lists {len(report.manifest.artifacts)} artifacts: {_published(report)}"
+    for decision in report.decisions:
+        matches = (
+            f", marked out of date: it matches the English of {decision.matches_source}"
+            if decision.matches_source
+            else (", marked out of date" if decision.action == CARRIED else "")
         )
+        console.print(
+            f"[yellow]{decision.action}[/] {_escape(decision.brief)} {_escape(decision.locale)}"
+            f"{matches}: {_escape(decision.reason)}"
+        )
+    if report.manifest is not None:
+        folder = "previews/" if report.preview else "dist/"
+        console.print(
+            f"{folder} lists {len(report.manifest.artifacts)} artifacts{_lagging(report)}: "
+            f"{_published(report)}"
+        )
+
+
+def _lagging(report: Report) -> str:
+    if report.manifest is None:
+        return ""
+    old = len({(e.brief, e.locale) for e in report.manifest.out_of_date})
+    held = len(report.manifest.held_back)
+    parts = [f"{old} {'edition' if old == 1 else 'editions'} out of date"] if old else []
+    parts += [f"{held} held back"] if held else []
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _published(report: Report) -> str:

@@ -1,8 +1,9 @@
-"""The translator's commands: `extract`, `update`, `init`, `stats` and `check`."""
+"""The translator's commands: `extract`, `update`, `init`, `review`, `stats` and `check`."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -25,7 +26,22 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     ).set_defaults(run=_extract)
     update = commands.add_parser("update", help="merge the .pot templates into every .po")
     update.add_argument("--lang", action="append", default=[], help="only this locale (repeatable)")
+    update.add_argument(
+        "--compendium",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PO",
+        help="a .po of earlier translations to reuse for identical English (repeatable)",
+    )
     update.set_defaults(run=_update)
+    review = commands.add_parser(
+        "review", help="record a reviewer's sign-off of the strings a locale's editions print"
+    )
+    review.add_argument("locale", help="the locale reviewed, e.g. fr")
+    review.add_argument("--brief", action="append", default=[], help="only this brief (repeatable)")
+    review.add_argument("--reviewer", required=True, help="who signs off, e.g. 'Jeanne Martin'")
+    review.set_defaults(run=_review)
     init = commands.add_parser("init", help="start a new locale")
     init.add_argument("locale", help="gettext locale code, e.g. pt_BR")
     init.set_defaults(run=_init)
@@ -52,7 +68,29 @@ def _update(project: Project, args: argparse.Namespace) -> int:
 
     if not configured(project, args.lang):
         return 2
-    _changes(project, translations.update(project, tuple(args.lang)))
+    changes = translations.update(project, tuple(args.lang), tuple(args.compendium))
+    _changes(project, changes)
+    recalled = sum(c.merge.memory for c in changes if c.merge is not None)
+    console.print(
+        f"translation memory: {recalled} {'entry' if recalled == 1 else 'entries'} filled"
+    )
+    return 0
+
+
+def _review(project: Project, args: argparse.Namespace) -> int:
+    from briefkit.catalogs.reviews import reviews_path, sign_off
+
+    if not configured(project, [args.locale]):
+        return 2
+    signed = sign_off(project, args.locale, args.reviewer, tuple(args.brief))
+    where = reviews_path(project, args.locale).relative_to(project.root)
+    for item in signed:
+        console.print(
+            _escape(f"signed off {item.brief} {args.locale}: {item.reviewer}, {item.date}")
+        )
+    console.print(
+        _escape(f"recorded in {where}: commit it; any change to these strings makes them drafts")
+    )
     return 0
 
 
@@ -76,16 +114,37 @@ def _stats(project: Project, args: argparse.Namespace) -> int:
     if not configured(project, args.lang):
         return 2
     found = project_stats(project, tuple(args.lang))
+    reviews = _reviews(project, found)
     if args.json:
-        print(to_json([s.as_dict() for s in found]))
+        rows = [
+            {**s.as_dict(), "review": reviews[s.locale, s.domain]}
+            if (s.locale, s.domain) in reviews
+            else s.as_dict()
+            for s in found
+        ]
+        print(to_json(rows))
     else:
         wide = Console(highlight=False)
-        wide.width = max(wide.width, 120)  # a pipe gets 80 columns, too few for the table
-        wide.print(_stats_table(project, found))
+        wide.width = max(wide.width, 140)  # a pipe gets 80 columns, too few for the table
+        wide.print(_stats_table(project, found, reviews))
     return 0
 
 
-def _stats_table(project: Project, found: list[Stats]) -> Table:
+def _reviews(project: Project, found: list[Stats]) -> dict[tuple[str, str], str]:
+    """Return the review state of each edition (a brief's catalog) in words."""
+    from briefkit.catalogs.po import TEMPLATES_DOMAIN
+    from briefkit.catalogs.reviews import review_state
+
+    return {
+        (s.locale, s.domain): review_state(project, s.locale, s.domain).describe()
+        for s in found
+        if s.domain != TEMPLATES_DOMAIN
+    }
+
+
+def _stats_table(
+    project: Project, found: list[Stats], reviews: dict[tuple[str, str], str]
+) -> Table:
     from briefkit.catalogs.stats import total
 
     table = Table(title="Translation status: entries, and words of the English source")
@@ -95,10 +154,12 @@ def _stats_table(project: Project, found: list[Stats]) -> Table:
         table.add_column(name, justify="right")
     for name in ("Words translated", "fuzzy", "untranslated", "%"):
         table.add_column(name, justify="right")
+    table.add_column("Review")
     for code in dict.fromkeys(s.locale for s in found):
         rows = [s for s in found if s.locale == code]
         for row in [*rows, total(rows, code)]:
-            table.add_row(*_stats_row(row, project.policy(code).min_completeness))
+            review = _escape(reviews.get((row.locale, row.domain), ""))
+            table.add_row(*_stats_row(row, project.policy(code).min_completeness), review)
         table.add_section()
     return table
 
@@ -160,8 +221,11 @@ def _merge_summary(merge: Merge) -> str:
     parts = [
         (merge.new, "new"),
         (merge.fuzzy, "fuzzy"),
+        (merge.memory, "from translation memory"),
         (merge.obsolete, "obsolete"),
         (merge.restored, "restored"),
     ]
     done = ", ".join(f"{count} {label}" for count, label in parts if count)
+    if merge.header_repaired:
+        done = ", ".join(filter(None, [done, f"{' and '.join(merge.header_repaired)} repaired"]))
     return done or "only locations or layout changed"

@@ -15,6 +15,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
+from briefkit.catalogs.reviews import review_state
+from briefkit.catalogs.stats import Stats, catalog_stats
 from briefkit.errors import (
     BriefkitError,
     CatalogError,
@@ -51,6 +53,9 @@ class Edition:
     ui: dict[str, str]  # template msgid -> text in this language
     ui_coverage: Coverage
     ui_plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)  # msgid -> its forms
+    # The catalogs' statistics as `stats` counts them: the manifest publishes these.
+    stats: Stats = field(default_factory=lambda: Stats("", ""))
+    templates_stats: Stats = field(default_factory=lambda: Stats("", ""))
 
     @property
     def what(self) -> str:
@@ -74,6 +79,8 @@ class Localised:
     editions: tuple[Edition, ...] = ()
     strings: dict[str, TemplateStrings] = field(default_factory=dict)
     failures: tuple[Failure, ...] = ()
+    # (brief, locale, why) of each edition not made: below its policy (not a failure), or failed
+    behind: tuple[tuple[str, str, str], ...] = ()
 
 
 def load_sources(project: Project, names: Iterable[str] = ()) -> Sources:
@@ -118,26 +125,42 @@ def localise_editions(
     editions: list[Edition] = []
     strings: dict[str, TemplateStrings] = {}
     failures: list[Failure] = []
-    for code in tuple(locales) or project.locales:
+    behind: list[tuple[str, str, str]] = []
+    for code in tuple(locales) or project.publishable_locales:
         mine = [b for b in sources.briefs if share is None or (b.slug, code) in share]
-        if not mine:
-            continue
+        if not mine or code not in project.publishable_locales:
+            continue  # a release never builds a locale in progress, even named (the CLI refuses)
         try:
             strings[code] = template_strings(project, code)
         except BriefkitError as exc:
             failures.append(Failure(f"templates {code}", exc))
+            behind += [(b.slug, code, str(exc)) for b in mine]
             continue
         ui, coverage, plurals = strings[code].text, strings[code].printed, strings[code].plurals
+        ui_stats = _stats(project, code, TEMPLATES_DOMAIN)
         for brief in mine:
             try:
                 localised = localise(
                     project, brief, sources.segments[brief.slug], code, allow_partial, coverage
                 )
+            except PolicyError as exc:
+                behind.append((brief.slug, code, str(exc)))
+                continue
             except BriefkitError as exc:
                 failures.append(Failure(f"{brief.slug} {code}", exc))
+                behind.append((brief.slug, code, str(exc)))
                 continue
-            editions.append(Edition(localised, ui, coverage, plurals))
-    return Localised(tuple(editions), strings, tuple(failures))
+            stats = _stats(project, code, brief.slug)
+            editions.append(Edition(localised, ui, coverage, plurals, stats, ui_stats))
+    return Localised(tuple(editions), strings, tuple(failures), tuple(behind))
+
+
+def _stats(project: Project, code: str, domain: str) -> Stats:
+    """Return a catalog's statistics, as `stats` counts them (the source locale's are its own)."""
+    found = catalog_stats(project, code, domain)
+    if code == project.source_locale:
+        return Stats(code, domain, entries=found.entries, translated=found.entries)
+    return found
 
 
 def localise(
@@ -154,7 +177,10 @@ def localise(
     catalog = None if code == project.source_locale else _catalog_or_none(path, code)
     _check_quality(project, code, catalog, path, segments)
     lookup = Lookup(catalog, path, policy)
-    localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
+    reviewed = policy.reviewed or review_state(project, code, brief.slug).state == "reviewed"
+    localised = localise_brief(
+        brief, segments, project.locale(code), lookup, reviewed, code != project.source_locale
+    )
     _check_glyphs(project, lookup, code)
     if not allow_partial:
         enforce_policy(project, code, path, localised.coverage, ui_coverage or Coverage())

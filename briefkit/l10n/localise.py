@@ -26,6 +26,7 @@ from briefkit.sources.segments import (
     Segment,
     assign_contexts,
     chart_refs,
+    fold,
     permissive_parser,
     translate_body,
 )
@@ -93,6 +94,12 @@ class LocalisedBrief:
     sources: tuple[Source, ...]
     reviewed: bool
     coverage: Coverage = field(default_factory=Coverage)
+    # Body texts (inline Markdown as printed, line breaks folded) shown in the source language
+    # because untranslated, and those printed from fuzzy entries: the renderers tag the first
+    # with the source's language (so it is hyphenated as English) and a preview marks both.
+    # Sorted tuples, not sets: an artifact's key digests them, and a set's order varies by run.
+    fallback: tuple[str, ...] = ()
+    fuzzy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class Printed:
     segment: Segment
     text: str
     catalog_line: int | None  # None when the source text was served
+    fuzzy: bool = False  # a fuzzy translation, printed because the policy (or a preview) allows
 
     @property
     def translated(self) -> bool:
@@ -138,7 +146,9 @@ class Lookup:
             return source
         forms = tuple(translation_forms(message))
         self.translated += 1
-        self.printed.append(Printed(segment, " ".join(forms), message.lineno))
+        self.printed.append(
+            Printed(segment, " ".join(forms), message.lineno, entry_state(message) == "fuzzy")
+        )
         return forms
 
     def coverage(self) -> Coverage:
@@ -264,8 +274,10 @@ def localise_brief(
     locale: LocaleInfo,
     lookup: Lookup,
     reviewed: bool,
+    mark: bool = False,
 ) -> LocalisedBrief:
-    """Return the brief in the lookup's language, figures formatted for the locale."""
+    """Return the brief in the lookup's language, figures formatted for the locale; mark: record
+    which body texts are fallbacks or fuzzy (a translation, not the source edition)."""
     by_text = {(s.msgid, s.kind): s for s in segments}
 
     def translate(text: str, kind: str) -> str:
@@ -305,6 +317,12 @@ def localise_brief(
         ),
         reviewed=reviewed,
         coverage=lookup.coverage(),
+        fallback=tuple(
+            sorted(
+                {fold(fill(p.segment.msgid)) for p in lookup.printed if mark and not p.translated}
+            )
+        ),
+        fuzzy=tuple(sorted({fold(fill(p.text)) for p in lookup.printed if mark and p.fuzzy})),
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 from markdown_it import MarkdownIt
 
+from briefkit import plurals
 from briefkit.catalogs.po import translation_forms
 from briefkit.errors import CatalogError, located
 from briefkit.locales import LocaleInfo
@@ -369,8 +370,8 @@ def _plural_findings(message: Message, locale: LocaleInfo) -> list[Finding]:
 
 def _header_problems(catalog: Catalog, path: str, locale: LocaleInfo) -> list[Problem]:
     written = catalog.plural_forms
-    if written.replace(" ", "") == locale.plural_forms.replace(" ", ""):
-        return []
+    if plurals.same_meaning(written, locale.plural_forms):
+        return []  # any spelling of the same rule (Weblate's, Poedit's); `update` writes ours
     return [
         Problem(
             path,

@@ -15,13 +15,15 @@ from briefkit.locales import locale_info
 from briefkit.sources.segments import plain_text
 
 if TYPE_CHECKING:
+    from briefkit.catalogs.stats import Stats
     from briefkit.l10n.editions import Edition
-    from briefkit.l10n.localise import Coverage
 
 MANIFEST_FILE = "manifest.json"
 SUMS_FILE = "SHA256SUMS"
 SHARD_GLOB = "manifest-*-of-*.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+CURRENT = "current"
+OUT_OF_DATE = "out-of-date"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,18 @@ class Entry:
     review: str  # "reviewed", or "draft" for an unofficial translation
     completeness: Completeness  # the brief's own catalog
     templates_completeness: Completeness  # the page furniture (templates domain)
+    status: str = CURRENT  # or OUT_OF_DATE: an earlier build's file, carried forward
+    behind: str = ""  # why an out-of-date edition could not be built again
+    matches_source: str | None = None  # out of date: the date of the English it matches
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """An edition the release does not publish, and why."""
+
+    brief: str
+    locale: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,11 @@ class Manifest:
     languages: tuple[Language, ...]
     artifacts: tuple[Entry, ...]
     shard: str | None = None  # "K/N" for one shard's share
+    held_back: tuple[HeldBack, ...] = ()  # editions this release does not publish
+
+    @property
+    def out_of_date(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.artifacts if e.status == OUT_OF_DATE)
 
 
 class Written(Protocol):
@@ -92,7 +111,7 @@ class Written(Protocol):
 
 
 def edition_entry(edition: Edition, fmt: str, path: str, written: Written) -> Entry:
-    """Return the manifest entry of one format of an edition, written to path."""
+    """Return the manifest entry of one format of an edition, written to path (current)."""
     brief = edition.brief
     return Entry(
         brief=brief.slug,
@@ -109,32 +128,38 @@ def edition_entry(edition: Edition, fmt: str, path: str, written: Written) -> En
         number=brief.number,
         date=brief.date.isoformat(),
         review="reviewed" if brief.reviewed else "draft",
-        completeness=completeness(brief.coverage),
-        templates_completeness=completeness(edition.ui_coverage),
+        completeness=completeness(edition.stats),
+        templates_completeness=completeness(edition.templates_stats),
     )
 
 
-def completeness(coverage: Coverage) -> Completeness:
-    """Return a coverage as published: percent to one decimal, and the counts behind it."""
+def completeness(stats: Stats) -> Completeness:
+    """Return a catalog's statistics as published: the numbers `stats` prints, percent to one
+    decimal (translated, not fuzzy, of all entries); fuzzy and untranslated are apart."""
     return Completeness(
-        percent=round(coverage.percent, 1),
-        entries=coverage.total,
-        translated=coverage.translated,
-        fuzzy=coverage.fuzzy,
-        untranslated=coverage.fallback,
+        percent=round(stats.percent, 1),
+        entries=stats.entries,
+        translated=stats.translated,
+        fuzzy=stats.fuzzy,
+        untranslated=stats.untranslated,
     )
 
 
 def make_manifest(
-    locales: tuple[str, ...], source_locale: str, entries: list[Entry], shard: str | None = None
+    locales: tuple[str, ...],
+    source_locale: str,
+    entries: list[Entry],
+    shard: str | None = None,
+    held_back: tuple[HeldBack, ...] = (),
 ) -> Manifest:
     """Return the manifest of these entries, languages in the project's order, artifacts by path."""
-    present = {entry.locale for entry in entries}
+    present = {entry.locale for entry in entries} | {h.locale for h in held_back}
     return Manifest(
         source_locale=source_locale,
         languages=tuple(_language(code) for code in locales if code in present),
         artifacts=tuple(sorted(entries, key=lambda e: e.path)),
         shard=shard,
+        held_back=tuple(sorted(set(held_back), key=lambda h: (h.locale, h.brief))),
     )
 
 
@@ -166,6 +191,7 @@ def read_manifest(path: Path) -> Manifest:
             languages=tuple(Language(**item) for item in raw["languages"]),
             artifacts=tuple(entry_from_json(item) for item in raw["artifacts"]),
             shard=raw.get("shard"),
+            held_back=tuple(HeldBack(**item) for item in raw.get("held_back", [])),
         )
     except OSError as exc:
         raise BriefkitError(f"cannot read: {exc.strerror}", path=path) from None
@@ -217,7 +243,8 @@ def merge_manifests(
             entries[entry.path] = entry
     errors += _missing_files(dist, list(entries.values()))
     raise_all(errors)
-    return make_manifest(locales, source_locale, list(entries.values()))
+    held = tuple(h for _, manifest in shards for h in manifest.held_back)
+    return make_manifest(locales, source_locale, list(entries.values()), held_back=held)
 
 
 def _check_shard_set(shards: list[tuple[Path, Manifest]]) -> None:

@@ -1,18 +1,18 @@
-"""Planning a build: which artifacts are already up to date in dist/, which to render, and which
-share of the whole a shard builds.
+"""Planning a build: which artifacts are already up to date in dist/, which to render, which
+share of the whole a shard builds, and what becomes of an edition that falls behind its policy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from briefkit.errors import ConfigError
 from briefkit.release.jobs import Job
 from briefkit.release.keys import Inputs, artifact_key
-from briefkit.release.manifest import edition_entry
-from briefkit.release.state import Record, State, is_current
+from briefkit.release.manifest import OUT_OF_DATE, HeldBack, edition_entry, file_sha256
+from briefkit.release.state import Record, State, forget, is_current
 
 if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
@@ -88,18 +88,98 @@ def artifact_path(slug: str, locale: str, fmt: str) -> str:
 
 
 def stale_paths(project: Project, state: State) -> tuple[str, ...]:
-    """Return the recorded artifacts whose brief or locale the project no longer has."""
+    """Return the recorded artifacts whose brief or locale the project no longer has (or, in
+    dist/, no longer releases: a locale put back in progress)."""
     briefs = {path.stem for path in project.brief_paths()}
+    locales = project.publishable_locales
     return tuple(
         path
         for path, record in sorted(state.records.items())
-        if record.entry.brief not in briefs or record.entry.locale not in project.locales
+        if record.entry.brief not in briefs or record.entry.locale not in locales
     )
+
+
+@dataclass(frozen=True)
+class Behind:
+    """An edition this build could not make current, and why (its policy, or an error)."""
+
+    brief: str
+    locale: str
+    reason: str
+    formats: tuple[str, ...] = ()  # only these formats failed (a renderer); empty: the edition
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a release did with an edition that fell behind: carried forward or held back."""
+
+    brief: str
+    locale: str
+    action: str  # "carried forward" or "held back"
+    reason: str
+    matches_source: str | None = None  # carried forward: the date of the English it matches
+
+
+CARRIED = "carried forward"
+HELD = "held back"
+
+
+def settle_behind(
+    project: Project, state: State, behind: Iterable[Behind]
+) -> tuple[State, tuple[Decision, ...]]:
+    """Apply each lagging edition's policy to its files in dist/: carry them forward, marked out
+    of date with the date of the English they match, or take them out (held back). An edition
+    with nothing released before is held back whatever its policy."""
+    decisions: list[Decision] = []
+    for lag in behind:
+        paths = {
+            path
+            for path, record in state.records.items()
+            if (record.entry.brief, record.entry.locale) == (lag.brief, lag.locale)
+            and (not lag.formats or record.entry.format in lag.formats)
+        }
+        if lag.formats and not paths:
+            continue  # a renderer failed on a first build: nothing to carry or to hold
+        intact = {path for path in paths if _intact(project, state.records[path])}
+        if intact and project.policy(lag.locale).when_behind == "carry-forward":
+            state = forget(project.dist_dir, state, paths - intact)  # gone or changed: not ours
+            paths = intact
+            dates = set()
+            for path in sorted(paths):
+                record = state.records[path]
+                entry = record.entry
+                if entry.status != OUT_OF_DATE:  # once behind, it matches the English it matched
+                    entry = replace(
+                        entry,
+                        status=OUT_OF_DATE,
+                        matches_source=record.source_date or None,
+                    )
+                entry = replace(entry, behind=lag.reason)
+                dates.add(entry.matches_source or "")
+                state = state.with_record(replace(record, entry=entry))
+            decisions.append(
+                Decision(lag.brief, lag.locale, CARRIED, lag.reason, min(dates) or None)
+            )
+            continue
+        state = forget(project.dist_dir, state, paths)
+        decisions.append(Decision(lag.brief, lag.locale, HELD, lag.reason))
+    return state, tuple(decisions)
+
+
+def _intact(project: Project, record: Record) -> bool:
+    """Return True when a recorded file (and its cover) is still in dist/ as it was written."""
+    entry = record.entry
+    if entry.cover is not None and not (project.dist_dir / entry.cover).is_file():
+        return False
+    return file_sha256(project.dist_dir / entry.path) == entry.sha256
+
+
+def held_back(decisions: Iterable[Decision]) -> tuple[HeldBack, ...]:
+    """Return the held-back editions as the manifest lists them."""
+    return tuple(HeldBack(d.brief, d.locale, d.reason) for d in decisions if d.action == HELD)
 
 
 def _refreshed(record: Record, edition: Edition, fmt: str) -> Record:
     """Return the record with its entry rebuilt from the edition (coverage of the page's labels
     may change without the file changing)."""
-    return Record(
-        record.key, record.seconds, edition_entry(edition, fmt, record.entry.path, record.entry)
-    )
+    return replace(record, entry=edition_entry(edition, fmt, record.entry.path, record.entry))

@@ -11,6 +11,7 @@ from briefkit.release.manifest import (
     MANIFEST_FILE,
     SHARD_GLOB,
     SUMS_FILE,
+    HeldBack,
     Manifest,
     make_manifest,
     manifest_bytes,
@@ -32,6 +33,7 @@ def publish(
     state: State,
     strings: Strings,
     shard: tuple[Shard, frozenset[tuple[str, str]]] | None = None,
+    held_back: tuple[HeldBack, ...] = (),
 ) -> tuple[Manifest, list[BriefkitError]]:
     """Write manifest.json, SHA256SUMS and index.html for everything in dist/; or, for a shard
     (with its share of editions), only the share's manifest. Return the manifest and any catalog
@@ -43,7 +45,7 @@ def publish(
         if share is None or (record.entry.brief, record.entry.locale) in share
     ]
     label = str(shard[0]) if shard is not None else None
-    manifest = make_manifest(project.locales, project.source_locale, entries, label)
+    manifest = make_manifest(project.locales, project.source_locale, entries, label, held_back)
     if label is not None:
         write_if_changed(project.dist_dir / shard_file(label), manifest_bytes(manifest))
         return manifest, []

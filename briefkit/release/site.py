@@ -8,6 +8,7 @@ not yet translated is shown in English and marked so (lang="en"), never passed o
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import math
 import struct
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 from jinja2 import Environment
@@ -24,7 +26,7 @@ from markupsafe import Markup
 from briefkit.errors import BriefkitError
 from briefkit.l10n.editions import SITE_TEMPLATES
 from briefkit.locales import locale_info
-from briefkit.release.manifest import Entry, Language, Manifest
+from briefkit.release.manifest import OUT_OF_DATE, Entry, HeldBack, Language, Manifest
 from briefkit.render.formats import FORMATS, Format
 from briefkit.render.templating import render_template, template_environment
 
@@ -61,6 +63,16 @@ class Card:
     completeness: str  # formatted percent, empty for the original
     review: str
     downloads: tuple[Download, ...]
+    matches_source: str = ""  # out of date: the date of the English it matches, in the language
+    out_of_date: bool = False
+
+
+@dataclass(frozen=True)
+class Held:
+    """An edition held back: not published in this language, shown by its English title."""
+
+    title: str
+    reason: str
 
 
 def render_site(
@@ -122,14 +134,25 @@ def _section(
         _card(group, language, originals.get(group[0].brief), source, dist)
         for group in _by_brief(entries)
     ]
+    held = [
+        _held(item, originals.get(item.brief))
+        for item in manifest.held_back
+        if item.locale == language.code
+    ]
     return render_template(
         env,
         SECTION,
         language=language,
         cards=cards,
+        held=held,
+        source_lang=source or language.lang,
         is_source=is_source,
         notice=any(card.review != "reviewed" for card in cards) and not is_source,
     )
+
+
+def _held(item: HeldBack, original: Entry | None) -> Held:
+    return Held(original.title if original is not None else item.brief, item.reason)
 
 
 def _section_environment(
@@ -195,7 +218,18 @@ def _card(
         completeness="" if source is None else _percent(first.completeness.percent, locale),
         review=first.review,
         downloads=tuple(_download(e, locale) for e in group),
+        matches_source=_date(first.matches_source, locale),
+        out_of_date=any(e.status == OUT_OF_DATE for e in group),
     )
+
+
+def _date(iso: str | None, locale: Locale) -> str:
+    if not iso:
+        return ""
+    try:
+        return format_date(dt.date.fromisoformat(iso), "long", locale=locale)
+    except ValueError:
+        return iso
 
 
 def _download(entry: Entry, locale: Locale) -> Download:

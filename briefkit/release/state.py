@@ -23,7 +23,8 @@ from briefkit.writing import write_if_changed
 
 STATE_FILE = ".state.json"
 LOCK_FILE = ".lock"
-STATE_VERSION = 1
+STATE_VERSION = 2
+PARTIAL_SUFFIX = ".part"  # writing.write_atomic's temporary files
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Record:
     key: str
     seconds: float
     entry: Entry
+    source_date: str = ""  # the day it was rendered: the English it matches is that day's
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,12 @@ def load_state(dist: Path) -> State:
         return State()
     try:
         records = {
-            name: Record(item["key"], float(item["seconds"]), entry_from_json(item["entry"]))
+            name: Record(
+                item["key"],
+                float(item["seconds"]),
+                entry_from_json(item["entry"]),
+                str(item.get("source_date", "")),
+            )
             for name, item in raw["artifacts"].items()
         }
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -89,7 +96,12 @@ def save_state(dist: Path, state: State) -> None:
     data = {
         "version": STATE_VERSION,
         "artifacts": {
-            name: {"key": r.key, "seconds": round(r.seconds, 3), "entry": asdict(r.entry)}
+            name: {
+                "key": r.key,
+                "seconds": round(r.seconds, 3),
+                "source_date": r.source_date,
+                "entry": asdict(r.entry),
+            }
             for name, r in sorted(state.records.items())
         },
     }
@@ -147,11 +159,11 @@ def forget(dist: Path, state: State, paths: set[str]) -> State:
     """Delete these artifacts (and their covers) from dist/; return the state without them."""
     for path in sorted(paths):
         record = state.records[path]
-        if not inside_dist(path):
-            continue
-        (dist / path).unlink(missing_ok=True)
-        if record.entry.cover is not None and inside_dist(record.entry.cover):
-            (dist / record.entry.cover).unlink(missing_ok=True)
+        for name in (path, record.entry.cover):
+            if name is None or not inside_dist(name):
+                continue  # the state never names a file outside dist/ to delete
+            if not (dist / name).is_dir():  # a folder is not ours to delete
+                (dist / name).unlink(missing_ok=True)
     return state.without(paths)
 
 

@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from jinja2 import Environment
 
 from briefkit.l10n.localise import LocalisedBrief
+from briefkit.locales import LocaleInfo
 from briefkit.project import Project
 from briefkit.render.charts import chart_png
 from briefkit.render.html import language_name
@@ -35,7 +36,7 @@ from briefkit.render.templating import (
     edition_gettext,
     render_template,
 )
-from briefkit.sources.segments import plain_text
+from briefkit.sources.segments import fold, markdown_parser, plain_text
 
 if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
@@ -69,7 +70,7 @@ _NO_ITALIC_SCRIPT = re.compile(
     "[\u0590-\u08ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff]"
 )
 BOX_STYLES = {"heading": "Key Messages Heading", "item": "Key Messages"}
-READER = "commonmark+pipe_tables+fenced_divs+implicit_figures-raw_html"
+READER = "commonmark+pipe_tables+fenced_divs+bracketed_spans+implicit_figures-raw_html"
 TIMEOUT = 120
 
 
@@ -109,11 +110,53 @@ def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> 
         env,
         TEMPLATE,
         brief=brief,
-        body=brief.body,
+        body=mark_spans(brief, project.locale(project.source_locale), project.is_preview),
         source=project.locale(project.source_locale),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
     )
+
+
+def mark_spans(brief: LocalisedBrief, source: LocaleInfo, preview: bool) -> str:
+    """Return the body with each text shown in the source language in a span of that language
+    (pandoc writes it as the runs' w:lang: Word hyphenates and checks it as English), and, in a
+    preview, fallback and fuzzy text highlighted."""
+    if not (brief.fallback or (preview and brief.fuzzy)):
+        return brief.body
+    lines = brief.body.split("\n")
+    tokens = markdown_parser().parse(brief.body)
+    row: list[int] | None = None
+    for token in tokens:
+        if token.type == "tr_open":
+            row = token.map
+        if token.type != "inline":
+            continue
+        text = fold(token.content)
+        fallback, fuzzy = text in brief.fallback, preview and text in brief.fuzzy
+        where = token.map or row
+        if not (fallback or fuzzy) or where is None or not token.content.strip():
+            continue
+        inner = "[{}]{.mark}" if preview else "{}"
+        outer = "[" + inner + "]{lang=" + source.bcp47 + "}" if fallback else inner
+        _wrap(lines, where[0], where[1], token.content, outer)
+    return "\n".join(lines)
+
+
+def _wrap(lines: list[str], first: int, last: int, content: str, pattern: str) -> None:
+    """Wrap content, found across lines[first:last], as pattern.format(content) would."""
+    parts = content.split("\n")
+    start = lines[first].find(parts[0])
+    end_line = first + len(parts) - 1
+    if start < 0 or end_line >= last or end_line >= len(lines):
+        return  # not found as written: leave the text as it is
+    end = lines[end_line].find(parts[-1], start if end_line == first else 0)
+    if end < 0:
+        return
+    end += len(parts[-1])
+    opening, _, closing = pattern.partition("{}")
+    tail = lines[end_line]
+    lines[end_line] = tail[:end] + closing + tail[end:]
+    lines[first] = lines[first][:start] + opening + lines[first][start:]
 
 
 def pandoc_input(

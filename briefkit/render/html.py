@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from html import escape
 
+from babel import Locale
 from babel.numbers import format_decimal
 from jinja2 import Environment
 from markdown_it.renderer import RendererHTML
@@ -16,20 +17,24 @@ from markupsafe import Markup
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
 from briefkit.render.templating import css_string, render_template
-from briefkit.sources.segments import permissive_parser
+from briefkit.sources.segments import fold, permissive_parser
 from briefkit.sources.urls import link_allowed
 
 TEMPLATE = "pdf/brief.html"
 
 
-def render_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:
-    """Return the complete HTML document of a localised brief."""
+def render_html(
+    brief: LocalisedBrief, env: Environment, source: LocaleInfo, preview: bool = False
+) -> str:
+    """Return the complete HTML document of a localised brief (a preview marks its fallback
+    and fuzzy text)."""
     return render_template(
         env,
         TEMPLATE,
         brief=brief,
+        preview=preview,
         source=source,
-        body=Markup(body_html(brief, env)),
+        body=Markup(body_html(brief, env, source)),
         inline=lambda text: Markup(inline_html(text)),
         # `_` gave the string escaped for HTML; inside <style> it becomes CSS strings instead.
         page_x_of_y=lambda text: Markup(page_counter_content(Markup(text).unescape())),
@@ -61,14 +66,25 @@ def in_language(text: str, of: LocaleInfo, within: LocaleInfo) -> str:
 
 
 def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
-    """Return the name of a language as written in another (English in French: anglais)."""
-    return of.babel.get_language_name(in_.babel) or of.english_name
+    """Return the name of a language as written in another (English in French: anglais), with
+    its region where the locale has one (pt_BR in Portuguese: português (Brasil)); a script
+    subtag alone (zh_Hans) is not named."""
+    loc = of.babel
+    if loc.territory:
+        regional = Locale(loc.language, territory=loc.territory).get_display_name(in_.babel)
+        if regional:
+            return regional
+    return loc.get_language_name(in_.babel) or of.english_name
 
 
-def body_html(brief: LocalisedBrief, env: Environment) -> str:
-    """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html."""
+def body_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo | None = None) -> str:
+    """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html; a block shown
+    in the source language is tagged with it (lang, dir: hyphenated and read as English) and
+    classed `fallback`, one printed from a fuzzy entry classed `fuzzy` (a preview shows both)."""
     parser = permissive_parser()
     tokens = parser.parse(brief.body)
+    if source is not None:
+        mark_blocks(tokens, brief, source)
     renderer = _Renderer(parser)
     renderer.draw = lambda chart_id, caption, alt: render_template(
         env,
@@ -80,6 +96,25 @@ def body_html(brief: LocalisedBrief, env: Environment) -> str:
     )
     renderer.charts = set(brief.charts)
     return renderer.render(tokens, parser.options, {})
+
+
+def mark_blocks(tokens: Sequence[Token], brief: LocalisedBrief, source: LocaleInfo) -> None:
+    """Set lang and a class on the block holding each fallback or fuzzy text."""
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or index == 0:
+            continue
+        text = fold(token.content)
+        fallback, fuzzy = text in brief.fallback, text in brief.fuzzy
+        if not (fallback or fuzzy):
+            continue
+        block = tokens[index - 1]
+        if block.hidden and index > 1:  # a tight list item's paragraph: mark the item
+            block = tokens[index - 2]
+        if fallback:
+            block.attrSet("lang", source.bcp47)
+            if source.direction != brief.locale.direction:
+                block.attrSet("dir", source.direction)
+        block.attrJoin("class", "fallback" if fallback else "fuzzy")
 
 
 def inline_html(text: str) -> str:

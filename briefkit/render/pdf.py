@@ -29,7 +29,9 @@ HARMLESS_WARNINGS: tuple[tuple[str, str], ...] = ()
 def render_edition(project: Project, edition: Edition) -> bytes:
     """Return the PDF of an edition: its HTML through WeasyPrint, assets from templates/pdf/."""
     env = edition_environment(project.templates_dir, edition)
-    html = render_html(edition.brief, env, project.locale(project.source_locale))
+    html = render_html(
+        edition.brief, env, project.locale(project.source_locale), project.is_preview
+    )
     return render_pdf(html, project.templates_dir / "pdf", f"{edition.what} pdf")
 
 
