@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape as _rich_escape
 
-from briefkit.project import Project
 from briefkit.sources.textfile import invisible, shown
+
+if TYPE_CHECKING:
+    from briefkit.project import Project
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
