@@ -177,3 +177,24 @@ def test_a_full_disk_while_saving_the_state_is_a_message(
         "whole, old or new)\n"
     )
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "secret"])
+def test_the_no_op_fast_path_reads_no_link(
+    sample: Project,
+    secret: Path,
+    target: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(sample.root)
+    for _ in range(2):  # the second build records nothing new: the fast path is primed
+        assert run(sample, "build", "--lang", "en", "--format", "pdf", capsys=capsys)[0] == 0
+    assert (sample.dist_dir / ".fastpath.json").is_file()
+    fr_po(sample).unlink()
+    fr_po(sample).symlink_to(secret if target == "secret" else Path(target))
+    code, output = run(sample, "build", "--lang", "en", "--format", "pdf", capsys=capsys)
+    assert (code, output) == (
+        1,
+        f"error: translations/fr/LC_MESSAGES/sample.po: is a symbolic link {LINK_FIX}\n",
+    )

@@ -17,6 +17,7 @@ import ctypes
 import hashlib
 import json
 import os
+import stat
 import sys
 import sysconfig
 from collections.abc import Iterable, Iterator
@@ -55,12 +56,17 @@ def unchanged(root: Path, request: str) -> Outcome | None:
     """Return the last good build's outcome when nothing it depends on has changed, else None."""
     dist = root / "dist"
     try:
+        if dist.is_symlink():  # the full path refuses it, with a message
+            return None
         record = json.loads((dist / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("request") != request:
         return None
-    if record.get("dist") != _dist_files(dist) or record.get("inputs") != inputs_digest(root):
+    try:
+        if record.get("dist") != _dist_files(dist) or record.get("inputs") != inputs_digest(root):
+            return None
+    except _NotPlain:  # a link or special file: the full path names it (safefs.py)
         return None
     return Outcome(record["current"], record["published"])
 
@@ -68,9 +74,13 @@ def unchanged(root: Path, request: str) -> Outcome | None:
 def record(root: Path, request: str, outcome: Outcome) -> None:
     """Remember a good build: its request, inputs, the files of dist/ and what it reported."""
     dist = root / "dist"
+    try:
+        inputs = inputs_digest(root)
+    except _NotPlain:  # appeared since the build checked: no record, the next build names it
+        return
     data: dict[str, Any] = {
         "request": request,
-        "inputs": inputs_digest(root),
+        "inputs": inputs,
         "current": outcome.current,
         "published": outcome.published,
     }
@@ -89,7 +99,7 @@ def inputs_digest(root: Path) -> str:
     """Return a digest of every input a build reads, besides what it writes itself."""
     digest = hashlib.sha256()
     for name in SOURCES:
-        _add_tree(digest, root / name, root)
+        _add_tree(digest, root / name, root, plain_only=True)
     _add_tree(digest, PACKAGE, PACKAGE.parent, suffix=".py")
     digest.update(json.dumps(_environment(), sort_keys=True).encode())
     return digest.hexdigest()
@@ -107,10 +117,21 @@ def _environment() -> dict[str, Any]:
     }
 
 
-def _add_tree(digest: Any, top: Path, base: Path, suffix: str = "") -> None:
+class _NotPlain(Exception):
+    """A project input that is a symbolic link or a special file: never read here (a catalog
+    linked to /dev/zero would be hashed without end)."""
+
+
+def _add_tree(
+    digest: Any, top: Path, base: Path, suffix: str = "", plain_only: bool = False
+) -> None:
+    if plain_only and top.is_symlink():
+        raise _NotPlain(top)
     for path in _files(top):
         if suffix and path.suffix != suffix:
             continue
+        if plain_only and not stat.S_ISREG(path.lstat().st_mode):
+            raise _NotPlain(path)
         digest.update(path.relative_to(base).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
 
@@ -121,8 +142,11 @@ def _files(top: Path) -> Iterator[Path]:
         yield top
         return
     for folder, names, files in sorted(os.walk(top)):
-        names[:] = sorted(n for n in names if n != "__pycache__")
-        for name in sorted(files):
+        # A link to a folder is listed among the folders, which os.walk does not enter: it is
+        # yielded as a file so that the check above sees it.
+        links = [n for n in names if Path(folder, n).is_symlink()]
+        names[:] = sorted(n for n in names if n != "__pycache__" and n not in links)
+        for name in sorted([*files, *links]):
             yield Path(folder, name)
 
 
