@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 
 from briefkit import plurals, translations
 from briefkit.catalogs.merge import Memory, merge_catalog
-from briefkit.catalogs.po import dump_catalog, po_path, read_catalog, wrap_string
+from briefkit.catalogs.po import dump_catalog, po_path, read_catalog, wrap_po
 from briefkit.cli import main
 from briefkit.project import Project
 from briefkit.qa.checks import check_catalog
@@ -97,7 +97,7 @@ PLACEHOLDER_LINE = (
 @pytest.mark.parametrize("width", [30, 45, 60, 76, 77, 80])
 def test_wrapping_never_splits_a_placeholder_link_target_or_code_span(width: int) -> None:
     text = PLACEHOLDER_LINE * 2
-    lines = [line.strip('"') for line in wrap_string(text, width).split("\n")]
+    lines = [line.strip('"') for line in wrap_po(text, width).split("\n")]
     assert "".join(lines) == text.replace('"', '\\"')
     for token in re.findall(r"\{\{.*?\}\}|\]\([^)]*\)|`[^`]*`|%\(\w+\)s", text):
         assert any(token.replace('"', '\\"') in line for line in lines), token
@@ -107,7 +107,7 @@ def test_wrapping_is_babels_where_nothing_would_be_split() -> None:
     from babel.messages.pofile import normalize
 
     text = "Plain words only, " * 12
-    assert wrap_string(text, 76) == normalize(text, width=76)
+    assert wrap_po(text, 76) == normalize(text, width=76)
 
 
 def weblate_resave(path: Path) -> None:
@@ -118,9 +118,9 @@ def weblate_resave(path: Path) -> None:
     wide = []
     for message in catalog:
         if message.id and message.string:
-            wide.append((message.string, wrap_string(str(message.string), 78)))
+            wide.append((message.string, wrap_po(str(message.string), 78)))
     for string, rewrapped in wide:
-        old = wrap_string(str(string), 76)
+        old = wrap_po(str(string), 76)
         text = text.replace(f"msgstr {old}\n", f"msgstr {rewrapped}\n")
     path.write_text(text, encoding="utf-8")
 

@@ -6,7 +6,6 @@ through the command line, and that no traceback reaches the user."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -57,22 +56,20 @@ def test_wrapping_is_babels_to_the_byte(text: str, width: int) -> None:
 
 
 @pytest.mark.parametrize("run_of", [".", "a", ".a", "-", "a-", "'"])
-def test_a_long_run_wraps_in_linear_time(run_of: str) -> None:
+def test_a_long_run_wraps_whole(run_of: str) -> None:
+    # Babel's own wrapping took 49 s on 40,000 full stops; ours is linear (its speed is the
+    # benchmark's business: bench_translations, not a timed assertion here).
     text = run_of * (40_000 // len(run_of))
-    start = time.perf_counter()
     wrapped = wrap_po(text, 76)
-    assert time.perf_counter() - start < 2.0  # Babel: 49 s for 40,000 full stops
     assert wrapped.replace('"\n"', "").strip('"') == wrap_po(text, 0).strip('"')
 
 
 @pytest.mark.parametrize("command", ["check", "update"])
-def test_check_and_update_take_seconds_on_40000_full_stops(
+def test_check_and_update_finish_on_40000_full_stops(
     sample: Project, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     set_context(sample, "." * 40_000)
-    start = time.perf_counter()
     code, output = run(sample, command, "--lang", "fr", capsys=capsys)
-    assert time.perf_counter() - start < 20.0
     assert "Traceback" not in output and code in (0, 1)
 
 
@@ -114,9 +111,7 @@ def test_plural_counts_are_capped_obsolete_entries_included(
     fr_po(sample).write_text(changed, encoding="utf-8")
     needle = shown.strip('"')
     line = changed[: changed.index(needle)].count("\n") + 1
-    start = time.perf_counter()
     code, output = run(sample, "check", "--lang", "fr", capsys=capsys)
-    assert time.perf_counter() - start < 20.0
     assert (code, output) == (
         1,
         f"error: {PO}:{line}: {shown} is over the limit of 10 plural forms {PLURAL_FIX}\n",

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from briefkit import translations
-from briefkit.catalogs.po import po_path, read_catalog, wrap_string, write_catalog
+from briefkit.catalogs.po import po_path, read_catalog, wrap_po, write_catalog
 from briefkit.cli import main
 from briefkit.pipeline import Request, build
 from briefkit.project import Project, load_project
@@ -221,8 +221,8 @@ def weblate_resave(path: Path) -> None:
     for message in read_catalog(path, "ar"):
         if message.id and isinstance(message.string, str) and message.string:
             text = text.replace(
-                f"msgstr {wrap_string(message.string, 76)}\n",
-                f"msgstr {wrap_string(message.string, 78)}\n",
+                f"msgstr {wrap_po(message.string, 76)}\n",
+                f"msgstr {wrap_po(message.string, 78)}\n",
             )
     path.write_text(text, encoding="utf-8")
     assert "Plural-Forms: nplurals=6; plural=n==0" in text
