@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,18 @@ def test_only_standalone_charts_are_allowed_as_images(
     path = sample.briefs_dir / "sample.md"
     path.write_text(path.read_text(encoding="utf-8") + f"\n{image}\n", encoding="utf-8")
     assert failure_messages(sample, locales=("en",)) == [f"briefs/sample.md:31: {message}"]
+
+
+def test_figures_are_bidi_isolated_in_a_right_to_left_edition(
+    sample: Project, translate: Callable[[str, str, str], int]
+) -> None:
+    translate(
+        "ar", "Children aged {{ ages }} are affected.", "يتأثر أطفال Fixture {{ ages }} سنوات."
+    )
+    report = build(sample, Request(locales=("ar", "fr"), formats=()))
+    ar, fr = (e.brief for e in report.editions)
+    # A right-to-left isolate: the figure keeps its place after the Latin word, not joining it.
+    assert "يتأثر أطفال Fixture \u20677–10\u2069 سنوات." in ar.body
+    assert "\u2067" in ar.key_messages[0] and ar.key_messages[0].count("\u2069") == 1
+    assert "\u2067" not in fr.body + "".join(fr.key_messages)
+    assert "\u2069" not in fr.body + "".join(fr.key_messages)
