@@ -19,6 +19,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from briefkit.render.pdf_text import lift_marks, map_mirrored_glyphs
+
 PRINT_FLAG = 4  # annotation flag bit 3: print the annotation (PDF/UA 7.18.1)
 CELLS = ("/TD", "/TH")
 
@@ -83,6 +85,8 @@ def repair_structure(data: bytes) -> bytes:
     """Return the PDF with its running heads as artifacts and its tags completed for PDF/UA."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _running_heads_as_artifacts(pdf)
+        lift_marks(pdf)
+        map_mirrored_glyphs(pdf)
         root = pdf.Root.StructTreeRoot
         for element in _elements(root.K):
             _drop_empty_children(element)
