@@ -22,6 +22,7 @@ from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catal
 from briefkit.pipeline import Edition, Request, build, output_path
 from briefkit.project import Project
 from briefkit.render.html import render_html
+from briefkit.render.pdf_tags import read_structure
 from briefkit.render.templating import template_environment
 from briefkit.sources.placeholders import PLACEHOLDER
 
@@ -199,3 +200,30 @@ def test_the_measure_ignores_only_white_space_hyphens_bidi_controls_and_quote_st
         "Reports rose by ",
         "the baseline year",
     ]
+
+
+def spoken(project: Project, slug: str, locale: str) -> list[tuple[str, str]]:
+    """Return (role, text) of every structure element, as a screen reader gets its text."""
+    root = read_structure(output_path(project, slug, locale, "pdf"))
+    return [(node.role, " ".join(node.text.split())) for node in root.walk()]
+
+
+@pytest.mark.parametrize("slug", ["overview", "governments", "civil-society", "technology"])
+def test_the_arabic_title_reads_as_written(built_series: Project, slug: str) -> None:
+    catalog = read_catalog(po_path(built_series.translations_dir, "ar", slug), "ar")
+    [title] = [m.string for m in catalog if m.id and m.auto_comments[:1] == ["title"]]
+    assert ("H1", title) in spoken(built_series, slug, "ar")
+
+
+def test_a_sentence_of_arabic_and_figures_reads_as_written(built_series: Project) -> None:
+    """The first key message: Arabic words, a percentage, years and "32 مليون", in order."""
+    report = build(built_series, Request(locales=("ar",), briefs=("overview",), formats=()))
+    message = report.editions[0].brief.key_messages[0]
+    written = "".join(c for c in message if c not in BIDI_CONTROLS).replace("**", "")
+    assert "87%" in written and "2019" in written and "32 مليون" in written
+    items = [
+        text.removeprefix("• ")
+        for role, text in spoken(built_series, "overview", "ar")
+        if role == "LI"
+    ]
+    assert items[0] == written

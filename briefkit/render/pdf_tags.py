@@ -21,6 +21,7 @@ from pikepdf import Array, Dictionary, Name
 
 from briefkit.render.pdf_text import lift_marks, map_mirrored_glyphs
 
+ISOLATES = re.compile("[\u2066-\u2069]")  # bidi isolates: layout, not text
 PRINT_FLAG = 4  # annotation flag bit 3: print the annotation (PDF/UA 7.18.1)
 CELLS = ("/TD", "/TH")
 
@@ -34,8 +35,9 @@ class Node:
     alt: str | None
     attributes: dict[str, str]
     children: tuple[Node, ...]
-    text: str  # the text of its marked content, in content order (for headings and cells)
+    text: str  # its text as a screen reader gets it: /ActualText, else its marked content's
     marked: int = 0  # how many marked-content sequences it holds directly
+    drawn: str = ""  # the text of its marked content in drawing order (visual for Arabic)
 
     def walk(self) -> Iterator[Node]:
         """Yield this node and every node below it, in reading order."""
@@ -53,10 +55,14 @@ def hook_weasyprint_tagging() -> None:
         return
 
     def build(box: Any, *args: Any) -> Iterator[Any]:
+        pdf, nums, marked = args[1], args[3], args[5]
+        _mark_line_ends(box)
+        written = {marked[t]["mcid"]: _written(t) for t in _text_children(box) if t in marked}
         for element in original(box, *args):
             if _own_element(box):
                 _annotate(element, box.element)
             yield element
+        _set_actual_texts(pdf, nums, written)
 
     build.briefkit_hook = True  # type: ignore[attr-defined]
     tags._build_box_tree = build
@@ -79,6 +85,59 @@ def _annotate(element: Any, html: Any) -> None:
     summary = html.get("data-pdf-summary")
     if summary and element.get("S") == "/Table":
         element["A"] = pydyf.Dictionary({"O": "/Table", "Summary": pydyf.String(summary)})
+
+
+def _text_children(box: Any) -> Iterator[Any]:
+    """Yield the text boxes WeasyPrint tags as the box's own marked content (as it walks them)."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in getattr(box, "children", ()):
+        for grandchild in child.children if isinstance(child, boxes.LineBox) else [child]:
+            if isinstance(grandchild, boxes.TextBox):
+                yield grandchild
+
+
+def _mark_line_ends(box: Any) -> None:
+    """Note on the last text box of every line but a block's last that a space ended it.
+
+    WeasyPrint drops the space a line breaks at; the text as written keeps it."""
+    from weasyprint.formatting_structure import boxes
+
+    lines = [c for c in getattr(box, "children", ()) if isinstance(c, boxes.LineBox)]
+    for line in lines[:-1]:
+        leaves = [b for b in line.descendants() if isinstance(b, boxes.TextBox)]
+        if leaves and not leaves[-1].text.endswith(leaves[-1].style["hyphenate_character"]):
+            leaves[-1].briefkit_line_end = True
+
+
+def _written(text_box: Any) -> tuple[str, bool]:
+    """Return a text box's text as written (logical order, with the space its line ended at,
+    without the bidi isolates put around figures) and whether it is laid out right to left."""
+    text = ISOLATES.sub("", text_box.text)
+    if getattr(text_box, "briefkit_line_end", False):
+        text += " "
+    return text, text_box.style["direction"] == "rtl"
+
+
+def _set_actual_texts(
+    pdf: Any, nums: dict[int, bytes], written: dict[int, tuple[str, bool]]
+) -> None:
+    """Give each structure element of right-to-left text its text as written (/ActualText).
+
+    Its marked content holds the glyphs in drawing order, which for Arabic is the reverse of
+    reading order; a screen reader reading the tree takes /ActualText instead. (In the marked
+    content itself /ActualText would be reversed again by pdfium and poppler, which turn
+    right-to-left text round on their own.)"""
+    import pydyf
+
+    by_element: dict[bytes, list[tuple[str, bool]]] = {}
+    for mcid in sorted(written):
+        if mcid in nums:
+            by_element.setdefault(nums[mcid], []).append(written[mcid])
+    for reference, parts in by_element.items():
+        if any(rtl for _, rtl in parts):
+            element = pdf.objects[int(reference.split()[0])]
+            element["ActualText"] = pydyf.String("".join(text for text, _ in parts))
 
 
 def repair_structure(data: bytes) -> bytes:
@@ -203,7 +262,8 @@ def read_structure(path_or_bytes: Any) -> Node:
     with pikepdf.open(source) as pdf:
         texts = _marked_texts(pdf)
         kids = tuple(_node(k, texts) for k in _elements_at(pdf.Root.StructTreeRoot.K))
-        return Node("StructTreeRoot", None, None, {}, kids, "".join(k.text for k in kids))
+        text, drawn = "".join(k.text for k in kids), "".join(k.drawn for k in kids)
+        return Node("StructTreeRoot", None, None, {}, kids, text, drawn=drawn)
 
 
 def _elements_at(kids: Any) -> list[Dictionary]:
@@ -214,14 +274,19 @@ def _node(element: Dictionary, texts: dict[tuple[tuple[int, int], int], str]) ->
     page = element.get("/Pg")
     children = []
     text = []
+    drawn = []
     for kid in _as_list(element.get("/K")):
         if isinstance(kid, int) and page is not None:
             text.append(texts.get((page.objgen, kid), ""))
+            drawn.append(text[-1])
         elif isinstance(kid, Dictionary) and "/S" in kid:
             child = _node(kid, texts)
             children.append(child)
             text.append(child.text)
+            drawn.append(child.drawn)
     attributes = element.get("/A")
+    if "/ActualText" in element:
+        text = [str(element.ActualText)]
     return Node(
         role=str(element.S)[1:],
         lang=str(element.Lang) if "/Lang" in element else None,
@@ -233,6 +298,7 @@ def _node(element: Dictionary, texts: dict[tuple[tuple[int, int], int], str]) ->
         children=tuple(children),
         text="".join(text),
         marked=sum(1 for kid in _as_list(element.get("/K")) if isinstance(kid, int)),
+        drawn="".join(drawn),
     )
 
 
