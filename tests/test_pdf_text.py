@@ -19,11 +19,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
-from briefkit.pipeline import Edition, Request, build, output_path
+from briefkit.l10n.editions import Edition
+from briefkit.pipeline import Request, build, output_path
 from briefkit.project import Project
 from briefkit.render.html import render_html
 from briefkit.render.pdf_tags import read_structure
-from briefkit.render.templating import template_environment
+from briefkit.render.templating import edition_environment
 from briefkit.sources.placeholders import PLACEHOLDER
 
 TARGET = 99.0
@@ -39,7 +40,8 @@ FLOORS = {
 }
 MIN_LETTERS = 12
 BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-HYPHENS = "-\u2010\u2011\u00ad"
+# U+FFFE is how pdfium gives back a hyphen it recognises at a line break (a soft hyphen).
+HYPHENS = "-\u2010\u2011\u00ad\ufffe"
 QUOTES = "'\"“”„‟«»‘’‚‛‹›「」『』"
 IGNORED = str.maketrans({**dict.fromkeys(BIDI_CONTROLS + HYPHENS), **dict.fromkeys(QUOTES, '"')})
 INLINE = MarkdownIt("commonmark").enable("table")
@@ -100,21 +102,22 @@ class _Text(HTMLParser):
 
 
 def html_text(project: Project, edition: Edition) -> str:
-    env = template_environment(project.templates_dir, lambda s: edition.ui.get(s, s))
+    env = edition_environment(project.templates_dir, edition)
     parser = _Text()
     parser.feed(render_html(edition.brief, env, project.locale(project.source_locale)))
     return " ".join(parser.parts)
 
 
-def translated_entries(project: Project, slug: str, locale: str) -> list[str]:
+def translated_entries(
+    project: Project, slug: str, locale: str, domains: tuple[str, ...] = ()
+) -> list[str]:
     """Return every translated entry of the brief's catalog and of the page furniture."""
+    domains = domains or (slug, TEMPLATES_DOMAIN)
     if locale == project.source_locale:
-        catalogs = [
-            read_catalog(pot_path(project.translations_dir, d)) for d in (slug, TEMPLATES_DOMAIN)
-        ]
+        catalogs = [read_catalog(pot_path(project.translations_dir, d)) for d in domains]
         return [str(m.id) for c in catalogs for m in c if m.id and isinstance(m.id, str)]
     entries = []
-    for domain in (slug, TEMPLATES_DOMAIN):
+    for domain in domains:
         for message in read_catalog(po_path(project.translations_dir, locale, domain), locale):
             if (
                 message.id
@@ -227,3 +230,39 @@ def test_a_sentence_of_arabic_and_figures_reads_as_written(built_series: Project
         if role == "LI"
     ]
     assert items[0] == written
+
+
+def spaced(text: str) -> str:
+    """Return text with soft hyphens dropped and every run of white space one space."""
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
+def test_the_structure_tree_reads_every_entry_as_written(
+    built_series: Project, locale: str
+) -> None:
+    """What a screen reader reads: each run of each printed brief entry, with the spaces at
+    line breaks (and none made up where Chinese breaks between characters), in reading order."""
+    report = build(built_series, Request(locales=(locale,), allow_partial=True, formats=()))
+    missed, total = [], 0
+    for edition in report.editions:
+        slug = edition.brief.slug
+        printed = spaced(html_text(built_series, edition))
+        tree = spaced(read_structure(output_path(built_series, slug, locale, "pdf")).text)
+        entries = translated_entries(built_series, slug, locale, (slug,))
+        for run in (spaced(r) for e in entries for r in runs(e) if spaced(r) in printed):
+            total += 1
+            if run not in tree:
+                missed.append(run)
+    assert total > 100
+    assert missed == []
+
+
+def test_a_hyphenation_point_is_a_soft_hyphen(built_series: Project) -> None:
+    """A word broken at a line end reads as one word: the hyphen WeasyPrint draws there is
+    tagged as a soft hyphen (poppler gives U+00AD, pdfium its line-end hyphen, U+FFFE)."""
+    path = output_path(built_series, "overview", "en", "pdf")
+    lines = poppler_text(path).splitlines()
+    assert sum(line.endswith("\u00ad") for line in lines) >= 5
+    assert not any(line.endswith(("\u2010", "-")) for line in lines)
+    assert "\ufffe" in pdfium_text(path) and "\u2010" not in pdfium_text(path)

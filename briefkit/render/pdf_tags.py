@@ -19,7 +19,15 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from briefkit.render.pdf_text import lift_marks, map_mirrored_glyphs
+from briefkit.render.pdf_text import (
+    HYPHEN,
+    SOFT_HYPHEN,
+    SPACE,
+    hook_weasyprint_text,
+    lift_marks,
+    map_mirrored_glyphs,
+    mark_line_ends,
+)
 
 ISOLATES = re.compile("[\u2066-\u2069]")  # bidi isolates: layout, not text
 PRINT_FLAG = 4  # annotation flag bit 3: print the annotation (PDF/UA 7.18.1)
@@ -50,13 +58,14 @@ def hook_weasyprint_tagging() -> None:
     """Make WeasyPrint's tagging honour `lang`, `data-pdf-role` and `data-pdf-summary` (once)."""
     from weasyprint.pdf import tags
 
+    hook_weasyprint_text()
     original = tags._build_box_tree
     if getattr(original, "briefkit_hook", False):
         return
 
     def build(box: Any, *args: Any) -> Iterator[Any]:
         pdf, nums, marked = args[1], args[3], args[5]
-        _mark_line_ends(box)
+        mark_line_ends(box)
         written = {marked[t]["mcid"]: _written(t) for t in _text_children(box) if t in marked}
         for element in original(box, *args):
             if _own_element(box):
@@ -97,25 +106,15 @@ def _text_children(box: Any) -> Iterator[Any]:
                 yield grandchild
 
 
-def _mark_line_ends(box: Any) -> None:
-    """Note on the last text box of every line but a block's last that a space ended it.
-
-    WeasyPrint drops the space a line breaks at; the text as written keeps it."""
-    from weasyprint.formatting_structure import boxes
-
-    lines = [c for c in getattr(box, "children", ()) if isinstance(c, boxes.LineBox)]
-    for line in lines[:-1]:
-        leaves = [b for b in line.descendants() if isinstance(b, boxes.TextBox)]
-        if leaves and not leaves[-1].text.endswith(leaves[-1].style["hyphenate_character"]):
-            leaves[-1].briefkit_line_end = True
-
-
 def _written(text_box: Any) -> tuple[str, bool]:
     """Return a text box's text as written (logical order, with the space its line ended at,
     without the bidi isolates put around figures) and whether it is laid out right to left."""
     text = ISOLATES.sub("", text_box.text)
-    if getattr(text_box, "briefkit_line_end", False):
+    end = getattr(text_box, "briefkit_line_end", None)
+    if end == SPACE:
         text += " "
+    elif end == HYPHEN:
+        text = text.removesuffix(text_box.style["hyphenate_character"]) + SOFT_HYPHEN
     return text, text_box.style["direction"] == "rtl"
 
 
@@ -303,24 +302,38 @@ def _node(element: Dictionary, texts: dict[tuple[tuple[int, int], int], str]) ->
 
 
 def _marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[tuple[int, int], int], str]:
-    """Return the text of each marked-content sequence, by (page, MCID)."""
+    """Return the text of each marked-content sequence, by (page, MCID).
+
+    A sequence nested in it with /ActualText (a soft hyphen) gives that text, not its glyphs'."""
     texts: dict[tuple[tuple[int, int], int], str] = {}
     for page in pdf.pages:
         decode = _decoders(page)
-        stack: list[int | None] = []
+        stack: list[tuple[int | None, bool]] = []  # (MCID it belongs to, replaced by ActualText)
         font = None
         for operands, operator in _instructions(page):
             op = str(operator)
+            mcid, replaced = stack[-1] if stack else (None, False)
             if op in ("BDC", "BMC"):
-                stack.append(_mcid(operands) if op == "BDC" else None)
+                actual = _actual_text(operands) if op == "BDC" else None
+                if actual is not None and mcid is not None and not replaced:
+                    key = (page.obj.objgen, mcid)
+                    texts[key] = texts.get(key, "") + actual
+                own = _mcid(operands) if op == "BDC" else None
+                stack.append((own if own is not None else mcid, replaced or actual is not None))
             elif op == "EMC" and stack:
                 stack.pop()
             elif op == "Tf":
                 font = decode.get(str(operands[0]))
-            elif op in ("Tj", "TJ") and stack and stack[-1] is not None and font is not None:
-                key = (page.obj.objgen, stack[-1])
+            elif op in ("Tj", "TJ") and mcid is not None and not replaced and font is not None:
+                key = (page.obj.objgen, mcid)
                 texts[key] = texts.get(key, "") + _shown(operands[0], font)
     return texts
+
+
+def _actual_text(operands: Any) -> str | None:
+    if len(operands) == 2 and isinstance(operands[1], Dictionary) and "/ActualText" in operands[1]:
+        return str(operands[1].ActualText)
+    return None
 
 
 def _decoders(page: pikepdf.Page) -> dict[str, dict[int, str]]:

@@ -13,6 +13,7 @@ exactly where WeasyPrint put it. Nothing visible changes.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,8 +23,11 @@ from typing import Any
 import pikepdf
 from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTFont
-from pikepdf import Array, ContentStreamInstruction, Dictionary, Operator
+from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator
 
+SPACE, HYPHEN = "BriefkitLineEndSpace", "BriefkitLineEndHyphen"  # the points draw_text leaves
+RTL = "RTL"  # suffix of the point when the line runs right to left (it ends at its left)
+SOFT_HYPHEN = "\u00ad"
 INVISIBLE = 3  # text rendering mode 3: neither filled nor stroked (ISO 32000-1, 9.3.6)
 # Text operators WeasyPrint never writes; a page using one is left as it is.
 UNTRACKED = frozenset({"Td", "TD", "T*", "'", '"', "Tc", "Tw", "Tz", "Tr", "Tj"})
@@ -47,11 +51,18 @@ class _Fonts:
 
     widths: dict[tuple[int, int], dict[int, float]] = field(default_factory=dict)
     faces: dict[tuple[int, int], TTFont | None] = field(default_factory=dict)
+    spaces: dict[tuple[int, int], int | None] = field(default_factory=dict)
 
     def width(self, font: Dictionary, glyph: int) -> float:
         if font.objgen not in self.widths:
             self.widths[font.objgen] = _read_widths(font)
         return self.widths[font.objgen].get(glyph, 0.0)
+
+    def space(self, font: Dictionary) -> int | None:
+        """Return the glyph the font's ToUnicode maps to a space, if any."""
+        if font.objgen not in self.spaces:
+            self.spaces[font.objgen] = _space_glyph(font)
+        return self.spaces[font.objgen]
 
     def face(self, font: Dictionary) -> TTFont | None:
         if font.objgen not in self.faces:
@@ -69,6 +80,7 @@ class _TextState:
     size: float = 0.0
     rise: float = 0.0
     x: float = 0.0
+    font_name: str = ""
 
     def move(self, offset: Any) -> None:
         self.x -= float(offset) / 1000 * self.size
@@ -76,6 +88,89 @@ class _TextState:
     def show(self, glyph: int) -> None:
         assert self.font is not None
         self.x += self.fonts.width(self.font, glyph) / 1000 * self.size
+
+
+def hook_weasyprint_text() -> None:
+    """Make WeasyPrint note where a line ends at a space or a hyphen, for _rewrite (once).
+
+    A marked-content point after the line's last text box says which; _rewrite puts an
+    invisible space there, or tags the hyphen as a soft one (ISO 32000-1, 14.8.2.2.3, 14.8.2.5)."""
+    from weasyprint import draw
+
+    original_block, original_text = draw.draw_block_level, draw.draw_text
+    if getattr(original_block, "briefkit_hook", False):
+        return
+
+    def draw_block_level(page: Any, stream: Any, blocks_and_cells: Any) -> None:
+        for block in blocks_and_cells:
+            mark_line_ends(block)
+        original_block(page, stream, blocks_and_cells)
+
+    def draw_text(stream: Any, box: Any, *args: Any, **kwargs: Any) -> None:
+        original_text(stream, box, *args, **kwargs)
+        end = getattr(box, "briefkit_line_end", None)
+        if end is not None:
+            rtl = RTL if box.style["direction"] == "rtl" else ""
+            stream.stream.append(f"/{end}{rtl} MP".encode())
+
+    draw_block_level.briefkit_hook = True  # type: ignore[attr-defined]
+    draw.draw_block_level, draw.draw_text = draw_block_level, draw_text
+    _hook_line_breaks()
+
+
+def _hook_line_breaks() -> None:
+    """Note on a text box cut at a line break whether the break dropped a space.
+
+    Only then does the text as written have a space there: Chinese breaks between characters,
+    and a break at the end of an inline box is left alone (no space is ever made up)."""
+    from weasyprint.layout import inline
+
+    original = inline.split_text_box
+
+    def split_text_box(context: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+        new_box, resume, preserved = original(context, box, *args, **kwargs)
+        skip = (args[1] if len(args) > 1 else kwargs.get("skip")) or 0
+        if new_box is not None and resume is not None:
+            written = new_box.text.removesuffix(new_box.style["hyphenate_character"])
+            dropped = box.text.encode()[skip:resume][len(written.encode()) :]
+            new_box.briefkit_space_after = b" " in dropped
+        return new_box, resume, preserved
+
+    inline.split_text_box = split_text_box
+
+
+def mark_line_ends(block: Any) -> None:
+    """Note on the last text box of each line of a block but its last how the line ended.
+
+    WeasyPrint drops the space a line breaks at, and draws a hyphenation point as a hard
+    hyphen; the text as written has the space, and a soft hyphen."""
+    from weasyprint.formatting_structure import boxes
+
+    lines = [
+        [b for b in c.descendants() if isinstance(b, boxes.TextBox) and b.text]
+        for c in getattr(block, "children", ())
+        if isinstance(c, boxes.LineBox)
+    ]
+    # A block's last line ends it, unless the page broke it (then its text box was cut at a
+    # space, which the split noted).
+    for leaves, following in itertools.pairwise([*lines, []]):
+        if not leaves:
+            continue
+        last = leaves[-1]
+        if last.text.endswith(last.style["hyphenate_character"]):
+            last.briefkit_line_end = HYPHEN
+        elif getattr(last, "briefkit_space_after", False) or (
+            following and _between_words(last.text[-1], following[0].text[0])
+        ):
+            last.briefkit_line_end = SPACE
+
+
+def _between_words(before: str, after: str) -> bool:
+    """Return True when a line break between these characters must have been at a space.
+
+    Two letters or digits of a script that spaces its words break nowhere else (hyphenation
+    aside); a break next to a Chinese character or after a dash or slash may be space-less."""
+    return all(c.isalnum() and unicodedata.east_asian_width(c) not in "WF" for c in before + after)
 
 
 def lift_marks(pdf: pikepdf.Pdf) -> None:
@@ -149,6 +244,7 @@ def _rewrite(
             state.matrix, state.x = tuple(float(v) for v in operands), 0.0
         elif op == "Tf":
             state.font, state.size = resources.get(str(operands[0])), float(operands[1])
+            state.font_name = str(operands[0])
         elif op == "Ts" and _liftable(state):
             instruction = _rise(state, float(operands[0]))
         elif op == "TJ" and state.font is not None:
@@ -159,8 +255,64 @@ def _rewrite(
                 out += _paint(fonts, raised)
             changed, painted = changed or bool(painted), []
             continue
+        elif op == "MP" and str(operands[0])[1:].startswith((SPACE, HYPHEN)):
+            point = str(operands[0])[1:]
+            out += _space(state, point.endswith(RTL)) if point.startswith(SPACE) else []
+            if point.startswith(HYPHEN):
+                _soften_hyphen(out)
+            changed = True
+            continue
         out.append(instruction)
     return out if changed else None
+
+
+def _space(state: _TextState, rtl: bool) -> list[ContentStreamInstruction]:
+    """Return an invisible space where the line ends: after its last glyph, or before its
+    first when it runs right to left (readers turn such a line round)."""
+    if state.font is None:
+        return []
+    glyph = state.fonts.space(state.font)
+    if glyph is None:
+        return []
+    width = state.fonts.width(state.font, glyph) / 1000 * state.size
+    x = -width if rtl else state.x
+    a, b, c, d, e, f = state.matrix
+    return [
+        _instruction([], "BT"),
+        _instruction([a, b, c, d, e + x * a, f + x * b], "Tm"),
+        _instruction([Name(_font_name(state)), state.size], "Tf"),
+        _instruction([INVISIBLE], "Tr"),
+        _instruction([Array([pikepdf.String(glyph.to_bytes(2, "big"))])], "TJ"),
+        _instruction([0], "Tr"),
+        _instruction([], "ET"),
+    ]
+
+
+def _soften_hyphen(out: list[Any]) -> None:
+    """Tag the hyphen that ends the last text shown as a soft hyphen (/ActualText U+00AD)."""
+    for index in range(len(out) - 1, -1, -1):
+        if str(getattr(out[index], "operator", "")) != "TJ":
+            continue
+        array = list(out[index].operands[0])
+        strings = [i for i, part in enumerate(array) if isinstance(part, pikepdf.String)]
+        if not strings or len(bytes(array[strings[-1]])) < 2:
+            return
+        last = strings[-1]
+        raw = bytes(array[last])
+        head = [*array[:last], pikepdf.String(raw[:-2])] if len(raw) > 2 else array[:last]
+        tail = [pikepdf.String(raw[-2:]), *array[last + 1 :]]
+        actual = Dictionary(ActualText=pikepdf.String(SOFT_HYPHEN))
+        out[index : index + 1] = [
+            _instruction([Array(head)], "TJ"),
+            ContentStreamInstruction([Name.Span, actual], Operator("BDC")),
+            _instruction([Array(tail)], "TJ"),
+            _instruction([], "EMC"),
+        ]
+        return
+
+
+def _font_name(state: _TextState) -> str:
+    return state.font_name
 
 
 def _liftable(state: _TextState) -> bool:
@@ -236,6 +388,14 @@ def _number(value: Any) -> Any:
 
 def _glyphs(raw: bytes) -> list[int]:
     return [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw) - 1, 2)]
+
+
+def _space_glyph(font: Dictionary) -> int | None:
+    if "/ToUnicode" not in font:
+        return None
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    found = re.search(r"<([0-9A-Fa-f]{4})> <0020>", cmap)
+    return int(found.group(1), 16) if found else None
 
 
 def _read_widths(font: Dictionary) -> dict[int, float]:
