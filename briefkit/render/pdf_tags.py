@@ -24,9 +24,8 @@ from briefkit.render.pdf_text import (
     SOFT_HYPHEN,
     SPACE,
     hook_weasyprint_text,
-    lift_marks,
-    map_mirrored_glyphs,
     mark_line_ends,
+    mend_text_layer,
 )
 
 ISOLATES = re.compile("[\u2066-\u2069]")  # bidi isolates: layout, not text
@@ -143,8 +142,7 @@ def repair_structure(data: bytes) -> bytes:
     """Return the PDF with its running heads as artifacts and its tags completed for PDF/UA."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _running_heads_as_artifacts(pdf)
-        lift_marks(pdf)
-        map_mirrored_glyphs(pdf)
+        mend_text_layer(pdf)
         root = pdf.Root.StructTreeRoot
         for element in _elements(root.K):
             _drop_empty_children(element)

@@ -52,6 +52,21 @@ class _Fonts:
     widths: dict[tuple[int, int], dict[int, float]] = field(default_factory=dict)
     faces: dict[tuple[int, int], TTFont | None] = field(default_factory=dict)
     spaces: dict[tuple[int, int], int | None] = field(default_factory=dict)
+    outlines: dict[tuple[tuple[int, int], int], list[tuple[list[float], str]]] = field(
+        default_factory=dict
+    )
+
+    def outline(self, font: Dictionary, glyph: int) -> list[tuple[list[float], str]]:
+        """Return a glyph's outline as PDF path operators, in font units (read once)."""
+        key = (font.objgen, glyph)
+        if key not in self.outlines:
+            face = self.face(font)
+            assert face is not None
+            glyphs = face.getGlyphSet()
+            pen = _PathPen(glyphs)
+            glyphs[face.getGlyphName(glyph)].draw(pen)
+            self.outlines[key] = pen.ops
+        return self.outlines[key]
 
     def width(self, font: Dictionary, glyph: int) -> float:
         if font.objgen not in self.widths:
@@ -64,10 +79,16 @@ class _Fonts:
             self.spaces[font.objgen] = _space_glyph(font)
         return self.spaces[font.objgen]
 
-    def face(self, font: Dictionary) -> TTFont | None:
+    def program(self, font: Dictionary) -> TTFont | None:
+        """Return the font's embedded TrueType program, variable or not (read once)."""
         if font.objgen not in self.faces:
             self.faces[font.objgen] = _read_face(font)
         return self.faces[font.objgen]
+
+    def face(self, font: Dictionary) -> TTFont | None:
+        """Return the program when its outlines are the ones drawn (a static font)."""
+        program = self.program(font)
+        return None if program is None or "fvar" in program else program
 
 
 @dataclass
@@ -173,16 +194,22 @@ def _between_words(before: str, after: str) -> bool:
     return all(c.isalnum() and unicodedata.east_asian_width(c) not in "WF" for c in before + after)
 
 
-def lift_marks(pdf: pikepdf.Pdf) -> None:
-    """Rewrite every page so raised glyphs read in place; see the module's docstring."""
+def mend_text_layer(pdf: pikepdf.Pdf) -> None:
+    """Lift raised glyphs, mark line ends and soft hyphens, and map mirrored glyphs right."""
     fonts = _Fonts()
+    lift_marks(pdf, fonts)
+    map_mirrored_glyphs(pdf, fonts)
+
+
+def lift_marks(pdf: pikepdf.Pdf, fonts: _Fonts) -> None:
+    """Rewrite every page so raised glyphs read in place; see the module's docstring."""
     for page in pdf.pages:
         rewritten = _rewrite(list(pikepdf.parse_content_stream(page)), _fonts_of(page), fonts)
         if rewritten is not None:
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
 
 
-def map_mirrored_glyphs(pdf: pikepdf.Pdf) -> None:
+def map_mirrored_glyphs(pdf: pikepdf.Pdf, fonts: _Fonts) -> None:
     """Map each mirrored glyph to the character it shows, as the font's own cmap does.
 
     In right-to-left text HarfBuzz draws "(" with the glyph of ")"; WeasyPrint maps that glyph
@@ -194,7 +221,7 @@ def map_mirrored_glyphs(pdf: pikepdf.Pdf) -> None:
             if font.objgen in seen or "/ToUnicode" not in font:
                 continue
             seen.add(font.objgen)
-            face = _read_face(font, variable=True)
+            face = fonts.program(font)
             if face is not None and "cmap" in face:
                 _remap(font, face)
 
@@ -372,7 +399,7 @@ def _paint(fonts: _Fonts, raised: _Raised) -> list[ContentStreamInstruction]:
         _instruction([], "q"),
         _instruction(list(raised.matrix), "cm"),
         _instruction([scale, 0.0, 0.0, scale, raised.x, raised.rise], "cm"),
-        *(_instruction(operands, op) for operands, op in _outline(face, raised.glyph)),
+        *(_instruction(operands, op) for operands, op in fonts.outline(raised.font, raised.glyph)),
         _instruction([], "f"),
         _instruction([], "Q"),
     ]
@@ -414,9 +441,8 @@ def _read_widths(font: Dictionary) -> dict[int, float]:
     return widths
 
 
-def _read_face(font: Dictionary, variable: bool = False) -> TTFont | None:
-    """Return the embedded TrueType program of a Type0 font with identity glyph ids, if any
-    (only a static one unless variable is set: its outlines are the ones drawn)."""
+def _read_face(font: Dictionary) -> TTFont | None:
+    """Return the embedded TrueType program of a Type0 font with identity glyph ids, if any."""
     if font.get("/Subtype") != "/Type0":
         return None
     descendant = font.DescendantFonts[0]
@@ -425,14 +451,7 @@ def _read_face(font: Dictionary, variable: bool = False) -> TTFont | None:
     if program is None or descendant.get("/CIDToGIDMap") != "/Identity":
         return None
     face = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
-    return None if "glyf" not in face or ("fvar" in face and not variable) else face
-
-
-def _outline(face: TTFont, glyph: int) -> list[tuple[list[float], str]]:
-    """Return a glyph's outline as PDF path operators, in font units."""
-    pen = _PathPen(face.getGlyphSet())
-    face.getGlyphSet()[face.getGlyphName(glyph)].draw(pen)
-    return pen.ops
+    return face if "glyf" in face else None
 
 
 class _PathPen(BasePen):  # type: ignore[misc]
