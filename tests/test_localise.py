@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -262,6 +263,21 @@ def test_dates_are_written_in_full_and_arabic_pairs_its_month_names(
     from briefkit.locales import locale_info
 
     assert write_date(dt.date(2023, 11, 20), locale_info(code)) == written
+
+
+def test_figures_are_bidi_isolated_in_a_right_to_left_edition(
+    sample: Project, translate: Callable[[str, str, str], int]
+) -> None:
+    translate(
+        "ar", "Children aged {{ ages }} are affected.", "يتأثر أطفال Fixture {{ ages }} سنوات."
+    )
+    report = build(sample, Request(locales=("ar", "fr"), formats=()))
+    ar, fr = (e.brief for e in report.editions)
+    # A right-to-left isolate: the figure keeps its place after the Latin word, not joining it.
+    assert "يتأثر أطفال Fixture \u20677–10\u2069 سنوات." in ar.body
+    assert "\u2067" in ar.key_messages[0] and ar.key_messages[0].count("\u2069") == 1
+    assert "\u2067" not in fr.body + "".join(fr.key_messages)
+    assert "\u2069" not in fr.body + "".join(fr.key_messages)
 
 
 def add_plural_entry(project: Project, forms: tuple[str, str]) -> None:

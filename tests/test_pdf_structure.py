@@ -40,6 +40,11 @@ def outline_titles(pdf: pikepdf.Pdf) -> list[str]:
     return titles
 
 
+def unisolated(text: str) -> str:
+    """Return text without the bidi isolates that wrap figures in right-to-left editions."""
+    return text.replace("\u2067", "").replace("\u2069", "")
+
+
 def squeeze(text: str, rtl: bool) -> str:
     """Structure text is in visual order for Arabic: compare its letters, not their order."""
     letters = "".join(text.split())
@@ -111,7 +116,8 @@ def test_a_chart_is_a_captioned_data_table_whose_summary_is_the_alt_text(
     [chart] = [n for n in nodes if n.role == "Div"]
     assert [c.role for c in chart.children] == ["Caption", "Table", "P"]
     table = chart.children[1]
-    assert table.attributes["Summary"] == ALTS[locale]
+    # Figures in Arabic text are bidi-isolated (RLI…PDI); the words and figures are the same.
+    assert unisolated(table.attributes["Summary"]) == ALTS[locale]
     rows = [n for n in table.walk() if n.role == "TR"]
     assert [r.children[0].role for r in rows] == ["TH", "TH"]
     assert [r.children[0].attributes["Scope"] for r in rows] == ["Row", "Row"]

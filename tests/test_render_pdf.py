@@ -30,7 +30,8 @@ def visual_lines(paragraphs: list[str]) -> list[str]:
         f'<link rel="stylesheet" href="brief.css"></head><body>{body}</body></html>'
     )
     root = read_structure(render_pdf(html, ASSETS, "bidi test"))
-    return [n.text for n in root.walk() if n.role == "P"]
+    # In drawing order: what the page shows, left to right (a reader gets /ActualText instead).
+    return [n.drawn for n in root.walk() if n.role == "P"]
 
 
 @pytest.mark.parametrize(

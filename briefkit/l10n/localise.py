@@ -326,6 +326,12 @@ def localise_brief(
     )
 
 
+# Right-to-left isolate and its end (Unicode bidi, UAX #9). An isolated figure counts as one
+# neutral in its sentence and is laid out inside as the sentence is (a right-to-left isolate,
+# not a first-strong one: in Pango an FSI around "7–10" or "360%" turns them round).
+RLI, PDI = "\u2067", "\u2069"
+
+
 def _check_translated_parts(data: Dataset, lookup: Lookup, text: str) -> None:
     """Raise when a translation asks a figure for a part it lacks (the ends of a non-range).
 
@@ -363,9 +369,18 @@ def _filler(
     data: Dataset, locale: LocaleInfo, wording: Callable[[str], str]
 ) -> Callable[[str], str]:
     def resolve(figure_id: str, part: str | None) -> str:
-        return write_figure(data.figures[figure_id], locale, part, wording)
+        return isolate(write_figure(data.figures[figure_id], locale, part, wording), locale)
 
     return lambda text: substitute(text, resolve)
+
+
+def isolate(inserted: str, locale: LocaleInfo) -> str:
+    """Return a text inserted into a sentence, bidi-isolated in a right-to-left edition.
+
+    Without the isolate a figure after a Latin name joins its left-to-right run
+    ("WeProtect 102" cut off from the Arabic word after it); isolated, it keeps its place in
+    the sentence, in the PDF and in Word alike."""
+    return f"{RLI}{inserted}{PDI}" if locale.direction == "rtl" else inserted
 
 
 def _chart(

@@ -19,6 +19,16 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from briefkit.render.pdf_text import (
+    HYPHEN,
+    SOFT_HYPHEN,
+    SPACE,
+    hook_weasyprint_text,
+    mark_line_ends,
+    mend_text_layer,
+)
+
+ISOLATES = re.compile("[\u2066-\u2069]")  # bidi isolates: layout, not text
 PRINT_FLAG = 4  # annotation flag bit 3: print the annotation (PDF/UA 7.18.1)
 CELLS = ("/TD", "/TH")
 
@@ -32,8 +42,9 @@ class Node:
     alt: str | None
     attributes: dict[str, str]
     children: tuple[Node, ...]
-    text: str  # the text of its marked content, in content order (for headings and cells)
+    text: str  # its text as a screen reader gets it: /ActualText, else its marked content's
     marked: int = 0  # how many marked-content sequences it holds directly
+    drawn: str = ""  # the text of its marked content in drawing order (visual for Arabic)
 
     def walk(self) -> Iterator[Node]:
         """Yield this node and every node below it, in reading order."""
@@ -46,15 +57,20 @@ def hook_weasyprint_tagging() -> None:
     """Make WeasyPrint's tagging honour `lang`, `data-pdf-role` and `data-pdf-summary` (once)."""
     from weasyprint.pdf import tags
 
+    hook_weasyprint_text()
     original = tags._build_box_tree
     if getattr(original, "briefkit_hook", False):
         return
 
     def build(box: Any, *args: Any) -> Iterator[Any]:
+        pdf, nums, marked = args[1], args[3], args[5]
+        mark_line_ends(box)
+        written = {marked[t]["mcid"]: _written(t) for t in _text_children(box) if t in marked}
         for element in original(box, *args):
             if _own_element(box):
                 _annotate(element, box.element)
             yield element
+        _set_actual_texts(pdf, nums, written)
 
     build.briefkit_hook = True  # type: ignore[attr-defined]
     tags._build_box_tree = build
@@ -79,10 +95,54 @@ def _annotate(element: Any, html: Any) -> None:
         element["A"] = pydyf.Dictionary({"O": "/Table", "Summary": pydyf.String(summary)})
 
 
+def _text_children(box: Any) -> Iterator[Any]:
+    """Yield the text boxes WeasyPrint tags as the box's own marked content (as it walks them)."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in getattr(box, "children", ()):
+        for grandchild in child.children if isinstance(child, boxes.LineBox) else [child]:
+            if isinstance(grandchild, boxes.TextBox):
+                yield grandchild
+
+
+def _written(text_box: Any) -> tuple[str, bool]:
+    """Return a text box's text as written (logical order, with the space its line ended at,
+    without the bidi isolates put around figures) and whether it is laid out right to left."""
+    text = ISOLATES.sub("", text_box.text)
+    end = getattr(text_box, "briefkit_line_end", None)
+    if end == SPACE:
+        text += " "
+    elif end == HYPHEN:
+        text = text.removesuffix(text_box.style["hyphenate_character"]) + SOFT_HYPHEN
+    return text, text_box.style["direction"] == "rtl"
+
+
+def _set_actual_texts(
+    pdf: Any, nums: dict[int, bytes], written: dict[int, tuple[str, bool]]
+) -> None:
+    """Give each structure element of right-to-left text its text as written (/ActualText).
+
+    Its marked content holds the glyphs in drawing order, which for Arabic is the reverse of
+    reading order; a screen reader reading the tree takes /ActualText instead. (In the marked
+    content itself /ActualText would be reversed again by pdfium and poppler, which turn
+    right-to-left text round on their own.)"""
+    import pydyf
+
+    by_element: dict[bytes, list[tuple[str, bool]]] = {}
+    for mcid in sorted(written):
+        if mcid in nums:
+            by_element.setdefault(nums[mcid], []).append(written[mcid])
+    for reference, parts in by_element.items():
+        if any(rtl for _, rtl in parts):
+            element = pdf.objects[int(reference.split()[0])]
+            element["ActualText"] = pydyf.String("".join(text for text, _ in parts))
+
+
 def repair_structure(data: bytes) -> bytes:
     """Return the PDF with its running heads as artifacts and its tags completed for PDF/UA."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _running_heads_as_artifacts(pdf)
+        mend_text_layer(pdf)
         root = pdf.Root.StructTreeRoot
         for element in _elements(root.K):
             _drop_empty_children(element)
@@ -199,7 +259,8 @@ def read_structure(path_or_bytes: Any) -> Node:
     with pikepdf.open(source) as pdf:
         texts = _marked_texts(pdf)
         kids = tuple(_node(k, texts) for k in _elements_at(pdf.Root.StructTreeRoot.K))
-        return Node("StructTreeRoot", None, None, {}, kids, "".join(k.text for k in kids))
+        text, drawn = "".join(k.text for k in kids), "".join(k.drawn for k in kids)
+        return Node("StructTreeRoot", None, None, {}, kids, text, drawn=drawn)
 
 
 def _elements_at(kids: Any) -> list[Dictionary]:
@@ -210,14 +271,19 @@ def _node(element: Dictionary, texts: dict[tuple[tuple[int, int], int], str]) ->
     page = element.get("/Pg")
     children = []
     text = []
+    drawn = []
     for kid in _as_list(element.get("/K")):
         if isinstance(kid, int) and page is not None:
             text.append(texts.get((page.objgen, kid), ""))
+            drawn.append(text[-1])
         elif isinstance(kid, Dictionary) and "/S" in kid:
             child = _node(kid, texts)
             children.append(child)
             text.append(child.text)
+            drawn.append(child.drawn)
     attributes = element.get("/A")
+    if "/ActualText" in element:
+        text = [str(element.ActualText)]
     return Node(
         role=str(element.S)[1:],
         lang=str(element.Lang) if "/Lang" in element else None,
@@ -229,28 +295,43 @@ def _node(element: Dictionary, texts: dict[tuple[tuple[int, int], int], str]) ->
         children=tuple(children),
         text="".join(text),
         marked=sum(1 for kid in _as_list(element.get("/K")) if isinstance(kid, int)),
+        drawn="".join(drawn),
     )
 
 
 def _marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[tuple[int, int], int], str]:
-    """Return the text of each marked-content sequence, by (page, MCID)."""
+    """Return the text of each marked-content sequence, by (page, MCID).
+
+    A sequence nested in it with /ActualText (a soft hyphen) gives that text, not its glyphs'."""
     texts: dict[tuple[tuple[int, int], int], str] = {}
     for page in pdf.pages:
         decode = _decoders(page)
-        stack: list[int | None] = []
+        stack: list[tuple[int | None, bool]] = []  # (MCID it belongs to, replaced by ActualText)
         font = None
         for operands, operator in _instructions(page):
             op = str(operator)
+            mcid, replaced = stack[-1] if stack else (None, False)
             if op in ("BDC", "BMC"):
-                stack.append(_mcid(operands) if op == "BDC" else None)
+                actual = _actual_text(operands) if op == "BDC" else None
+                if actual is not None and mcid is not None and not replaced:
+                    key = (page.obj.objgen, mcid)
+                    texts[key] = texts.get(key, "") + actual
+                own = _mcid(operands) if op == "BDC" else None
+                stack.append((own if own is not None else mcid, replaced or actual is not None))
             elif op == "EMC" and stack:
                 stack.pop()
             elif op == "Tf":
                 font = decode.get(str(operands[0]))
-            elif op in ("Tj", "TJ") and stack and stack[-1] is not None and font is not None:
-                key = (page.obj.objgen, stack[-1])
+            elif op in ("Tj", "TJ") and mcid is not None and not replaced and font is not None:
+                key = (page.obj.objgen, mcid)
                 texts[key] = texts.get(key, "") + _shown(operands[0], font)
     return texts
+
+
+def _actual_text(operands: Any) -> str | None:
+    if len(operands) == 2 and isinstance(operands[1], Dictionary) and "/ActualText" in operands[1]:
+        return str(operands[1].ActualText)
+    return None
 
 
 def _decoders(page: pikepdf.Page) -> dict[str, dict[int, str]]:
