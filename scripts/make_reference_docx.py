@@ -51,6 +51,7 @@ def main() -> int:
         )
         document = Document(str(base))
     _defaults(document)
+    _no_theme_fonts(document)
     _page(document)
     styles = document.styles
     _cover(styles)
@@ -186,6 +187,16 @@ def _furniture(styles) -> None:
         style.base_style = styles["Normal"]
         _paragraph(style, size=8, color=MUTED)
         style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.END)
+
+
+def _no_theme_fonts(document: Document) -> None:
+    """Take theme fonts off the styles (pandoc's headings name the theme's Aptos Display and
+    Times New Roman): every style takes the document's Noto fonts from the defaults."""
+    for style in document.styles.element.iter(qn("w:style")):
+        rpr = style.find(qn("w:rPr"))
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None and any("Theme" in key or "theme" in key for key in fonts.attrib):
+            rpr.remove(fonts)
 
 
 def _defaults(document: Document) -> None:

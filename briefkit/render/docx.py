@@ -33,6 +33,7 @@ from briefkit.locales import LocaleInfo
 from briefkit.project import Project
 from briefkit.render.charts import CONTENT_TYPE as CHART_CONTENT_TYPE
 from briefkit.render.charts import ChartFonts, chart_size, chart_xml
+from briefkit.render.docx_fonts import embed_fonts, fall_back_in_complex_script
 from briefkit.render.html import language_name
 from briefkit.render.templating import Gettext, render_template
 
@@ -74,6 +75,7 @@ RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 LATIN_LANGUAGE = "en-US"  # Latin words in an Arabic brief are names and titles in English
 _LATIN = re.compile("[A-Za-z]")
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+BULLETS = ("•", "–")  # by list depth, in the text font (Noto Sans has both)
 CHART_ANCHOR = "Chart Anchor"  # the character style of the run a chart part replaces
 CHART_PREFIX = "chart:"
 BOX_STYLES = {"heading": "Key Messages Heading", "item": "Key Messages"}
@@ -103,9 +105,13 @@ def render_docx(
         _mark_rtl(document)
         _latin_runs_left_to_right(document)
         _charts_left_to_right(document)
+    _bullets(document)
     _header(document, brief)
     _footer(document, brief, gettext)
     _properties(document, brief)
+    if brief.locale.is_rtl:
+        fall_back_in_complex_script(document)
+    embed_fonts(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_zip(buffer.getvalue(), brief.date)
@@ -389,6 +395,27 @@ def _latin_runs_left_to_right(document: DocxDocument) -> None:
             rpr.insert_element_before(lang, *RPR_AFTER_LANG)
         if lang.get(qn("w:val")) is None:
             lang.set(qn("w:val"), LATIN_LANGUAGE)
+
+
+def _bullets(document: DocxDocument) -> None:
+    """Draw list bullets in the text font, as the PDF does: pandoc's come from Symbol,
+    Wingdings and Courier New, which are neither embedded nor installed everywhere."""
+    numbering = document.part.numbering_part.element
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    latin = defaults.find(f".//{qn('w:rFonts')}").get(qn("w:ascii"))
+    for level in numbering.iter(qn("w:lvl")):
+        kind = level.find(qn("w:numFmt"))
+        if kind is None or kind.get(qn("w:val")) != "bullet":
+            continue
+        depth = int(level.get(qn("w:ilvl"), "0"))
+        level.find(qn("w:lvlText")).set(qn("w:val"), BULLETS[depth % len(BULLETS)])
+        rpr = level.find(qn("w:rPr"))
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None:  # the text font for every script (Noto Naskh Arabic has no bullet)
+            for attribute in list(fonts.attrib):
+                del fonts.attrib[attribute]
+            for slot in ("ascii", "hAnsi", "cs"):
+                fonts.set(qn(f"w:{slot}"), latin)
 
 
 def _charts_left_to_right(document: DocxDocument) -> None:
