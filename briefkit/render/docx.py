@@ -143,6 +143,9 @@ def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> 
         body=brief.body,
         source=source,
         source_span=span,  # source entries are in their original language, as in the PDF
+        # In a right-to-left paragraph a left-to-right mark closes each entry, so that a URL's
+        # final slash stays at its end (a neutral there would take the paragraph's direction).
+        end_ltr="\u200e" if brief.locale.is_rtl else "",
         in_source=lambda text: text if source == brief.locale else f"[{_escape(text)}]{{{span}}}",
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,

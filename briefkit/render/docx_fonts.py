@@ -50,7 +50,7 @@ _SCRIPTS = {
 LATIN_REPERTOIRE = (
     "".join(
         chr(code)
-        for first, last in ((0x20, 0x17F), (0x400, 0x45F), (0x2010, 0x2027), (0x2030, 0x203A))
+        for first, last in ((0x20, 0x17F), (0x400, 0x45F), (0x2000, 0x206F))
         for code in range(first, last + 1)
     )
     + "\u20ac\u2116"
