@@ -113,6 +113,7 @@ def render_docx(
     _full_width_tables(document)
     _style_tables(document)
     _set_language(document, brief)
+    _complex_script_twins(document)
     if brief.locale.language in UPRIGHT_LANGUAGES:
         _upright(document)
         _no_letter_spacing(document)
@@ -154,13 +155,15 @@ def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> 
 
 def word_language(locale: LocaleInfo) -> str:
     """Return the language tag as Word writes it: language and region (zh-CN for zh_Hans, ar-EG),
-    with the script only where it is not the language's usual one (sr-Latn-RS)."""
+    with the script only where the region does not imply it (sr-Latn-RS)."""
     likely = get_global("likely_subtags")
     own = Locale.parse(locale.code)
-    usual = Locale.parse(likely.get(str(own)) or likely[own.language])
-    usual_script = Locale.parse(likely[own.language]).script
-    script = f"-{own.script}" if own.script and own.script != usual_script else ""
-    return f"{own.language}{script}-{own.territory or usual.territory}"
+    full = Locale.parse(likely.get(str(own)) or likely[own.language])
+    territory = own.territory or full.territory
+    regional = likely.get(f"{own.language}_{territory}")
+    implied = Locale.parse(regional).script if regional else full.script
+    script = f"-{own.script}" if own.script and own.script != implied else ""
+    return f"{own.language}{script}-{territory}"
 
 
 def pandoc_input(
@@ -386,6 +389,20 @@ def _column_widths(table: Any, rows: list[Any]) -> None:
 
 def _cell_text(cell: Any) -> str:
     return "".join(t.text or "" for t in cell.iter(qn("w:t")))
+
+
+def _complex_script_twins(document: DocxDocument) -> None:
+    """Give each bold, italic and size a style sets its complex-script twin where it lacks one
+    (pandoc adds styles of its own, such as the code highlighter's), or Arabic ignores it."""
+    for rpr in document.styles.element.iter(qn("w:rPr")):
+        for latin, twin in (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs")):
+            source = rpr.find(qn(latin))
+            if source is None or rpr.find(qn(twin)) is not None:
+                continue
+            copy = OxmlElement(twin)
+            for key, value in source.attrib.items():
+                copy.set(key, value)
+            source.addnext(copy)  # each twin follows its Latin property in the schema
 
 
 def _no_letter_spacing(document: DocxDocument) -> None:
