@@ -62,6 +62,7 @@ def main() -> int:
         _paragraph(styles[name], size=10.5, after=6, complex_size=ARABIC_BODY)
     _paragraph(styles["Compact"], size=10.5, before=2, after=3, complex_size=ARABIC_BODY)
     _paragraph(styles["Block Text"], size=10.5, italic=True, color="34414D", before=6, after=6)
+    _borders(styles["Block Text"], {"left": (RULE, 2.5, 12)}, indent=(16, 12))
     _key_messages(styles)
     _charts(styles)
     _tables(document)

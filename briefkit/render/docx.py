@@ -347,10 +347,13 @@ def _style_tables(document: DocxDocument) -> None:
     text, heading = _style_id(document, "Table Text"), _style_id(document, "Table Heading")
     for table in document.element.body.iter(qn("w:tbl")):
         rows = table.findall(qn("w:tr"))
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
             header = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
             for paragraph in row.iter(qn("w:p")):
-                paragraph.get_or_add_pPr().style = heading if header else text
+                ppr = paragraph.get_or_add_pPr()
+                ppr.style = heading if header else text
+                if number < len(rows):  # kept with the next row: one page, as in the PDF
+                    ppr.keepNext_val = True
         _column_widths(table, rows)
 
 

@@ -43,18 +43,24 @@ _SCRIPTS = {
     "cs": re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"),
     "eastAsia": re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"),
 }
-# The Latin font carries a fixed repertoire besides the document's own characters: the letters
-# of the European languages in Latin and Cyrillic script and their punctuation. A reader can
-# then type in those languages, and every document of a build embeds the same Latin subset
-# (LibreOffice keeps the first subset of a family it loads for its whole session).
-LATIN_REPERTOIRE = (
-    "".join(
-        chr(code)
-        for first, last in ((0x20, 0x17F), (0x400, 0x45F), (0x2000, 0x206F))
-        for code in range(first, last + 1)
-    )
-    + "\u20ac\u2116"
-)
+
+
+# The Latin and Arabic fonts carry a fixed repertoire besides the document's own characters: the
+# letters of the European languages in Latin and Cyrillic script, and the Arabic block. A reader
+# can then type in those languages, and every document of a build embeds the same subset of each:
+# LibreOffice keeps the first subset of a family it loads for its whole session, so another
+# document's subset would lack letters. (Chinese has no such repertoire: the common characters
+# alone would weigh over a megabyte a face.)
+def _characters(*ranges: tuple[int, int]) -> str:
+    return "".join(chr(code) for first, last in ranges for code in range(first, last + 1))
+
+
+REPERTOIRES = {
+    "ascii": _characters(
+        (0x20, 0x17F), (0x400, 0x45F), (0x2000, 0x206F), (0x20AC, 0x20AC), (0x2116, 0x2116)
+    ),
+    "cs": _characters((0x20, 0x7E), (0xAB, 0xAB), (0xBB, 0xBB), (0x600, 0x6FF)),
+}
 _TEXT = (qn("w:t"), qn("w:instrText"), "{http://schemas.openxmlformats.org/drawingml/2006/main}t")
 _CHART_VALUE = "{http://schemas.openxmlformats.org/drawingml/2006/chart}v"
 # The start of the settings' schema order (CT_Settings), up to the font-embedding settings.
@@ -88,7 +94,8 @@ def embed_fonts(document: DocxDocument) -> tuple[EmbeddedFont, ...]:
             continue
         styles = [s for s in FACES if s != "Italic" or (italic and slot == "ascii")]
         entry = _font_entry(table, family)
-        characters = text + (LATIN_REPERTOIRE if slot == "ascii" else "")
+        covered = _coverage(family)
+        characters = "".join(c for c in set(text) if ord(c) in covered) + REPERTOIRES.get(slot, "")
         for style in styles:
             data, key = _embeddable(family, style, characters, keep_layout=slot == "cs")
             number = len(embedded) + 1
