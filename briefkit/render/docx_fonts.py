@@ -179,7 +179,8 @@ def _embeddable(family: str, style: str, text: str, *, keep_layout: bool) -> tup
 @cache
 def _subset(family: str, style: str, characters: str, keep_layout: bool) -> bytes:
     path, index = _font_file(family, style)
-    font = TTFont(path, fontNumber=index, lazy=True)
+    # recalcTimestamp off: the head table keeps the file's date, not the build's clock.
+    font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
     if not keep_layout:
         for tag in LAYOUT_TABLES:
             if tag in font:
