@@ -2,7 +2,8 @@
 # Set up a fresh Debian machine for this project: system libraries, pinned fonts, and a virtual
 # environment with the pinned Python packages. Safe to run again: it installs only what is missing.
 #   scripts/setup.sh          what building needs
-#   scripts/setup.sh --test   also what the tests need (Chromium for the download-page test, poppler)
+#   scripts/setup.sh --test   also what the tests need (Chromium for the download-page test, poppler,
+#                             LibreOffice Writer to read every DOCX back, DejaVu for a fontconfig without Noto)
 #   scripts/setup.sh --bench  also what bench/run.py needs (pyinstrument, Typst)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ packages=(
 )
 extras=()
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils libreoffice-writer-nogui fonts-dejavu-core)
   extras=(test)
 elif [[ "${1:-}" == "--bench" ]]; then
   extras=(bench)

@@ -61,8 +61,9 @@ def test_docx_has_translated_headings_in_heading_styles_and_language(
 ) -> None:
     document = Document(str(output_path(built_sample, "sample", locale, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert document.paragraphs[0].text == TITLES[locale]
-    assert document.paragraphs[0].style.name == "Title"
+    # The series line comes first, as on the PDF's cover; then the title.
+    assert [p.style.name for p in document.paragraphs[:2]] == ["Series", "Title"]
+    assert document.paragraphs[1].text == TITLES[locale]
     expected = {"en": "Context", "fr": "Contexte", "ar": "السياق", "zh_Hans": "背景"}[locale]
     assert expected in headings
     lang = (
@@ -71,7 +72,8 @@ def test_docx_has_translated_headings_in_heading_styles_and_language(
         .find(qn("w:rPr"))
         .find(qn("w:lang"))
     )
-    assert lang.get(qn("w:val")) == locale.replace("_", "-")
+    word_tags = {"en": "en-US", "fr": "fr-FR", "ar": "ar-EG", "zh_Hans": "zh-CN"}  # as Word writes
+    assert lang.get(qn("w:val")) == word_tags[locale]
     assert document.core_properties.language == locale.replace("_", "-")
 
 

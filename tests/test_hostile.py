@@ -3,6 +3,7 @@ or output checked for the absence of leaked content and embedded files)."""
 
 from __future__ import annotations
 
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -520,16 +521,16 @@ def test_an_existing_artifact_survives_a_failed_rebuild(sample: Project) -> None
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".part")] == []
 
 
-def test_docx_charts_come_from_data_uris_only(sample: Project) -> None:
-    """pandoc runs with --sandbox: the DOCX holds the chart picture and nothing read from disk."""
+def test_docx_charts_are_chart_parts_and_nothing_is_read_from_disk(sample: Project) -> None:
+    """pandoc runs with --sandbox: the DOCX holds no picture or other file read from disk; its
+    chart is a chart part written from the data, its only binary parts the embedded fonts."""
     build(sample, Request(locales=("en",), formats=("docx",)))
     document = Document(str(output_path(sample, "sample", "en", "docx")))
-    media = [
-        str(part.partname)
-        for part in document.part.package.iter_parts()
-        if "/media/" in str(part.partname)
-    ]
-    assert len(media) == 1 and media[0].endswith(".png")
+    names = [str(part.partname) for part in document.part.package.iter_parts()]
+    assert [n for n in names if "/media/" in n] == []
+    assert [n for n in names if "/charts/" in n] == ["/word/charts/chart1.xml"]
+    binary = [n for n in names if not n.endswith((".xml", ".rels"))]
+    assert binary and all(re.fullmatch(r"/word/fonts/font\d+\.odttf", n) for n in binary)
 
 
 def test_an_oversized_catalog_is_refused_before_parsing(

@@ -63,6 +63,7 @@ class Bar:
     label: str
     value: str
     share: float
+    amount: float  # the figure as a number (the upper end of a range), for charts that plot data
 
 
 @dataclass(frozen=True)
@@ -397,6 +398,7 @@ def _chart(
             translate(bar.label if bar.label is not None else figure.label, "chart label"),
             write_figure(figure, locale, None, wording),
             abs(_magnitude(figure.value)) / largest,
+            _magnitude(figure.value),
         )
         for bar, figure in zip(chart.bars, figures, strict=True)
     )

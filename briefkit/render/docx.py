@@ -6,7 +6,6 @@ local file nor pass raw OpenXML through; charts arrive as data: URIs.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import io
@@ -18,17 +17,24 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from babel.core import Locale, get_global
 from babel.numbers import format_decimal
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from jinja2 import Environment
 
+from briefkit.errors import RenderError
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
 from briefkit.project import Project
-from briefkit.render.charts import chart_png
+from briefkit.render.charts import CONTENT_TYPE as CHART_CONTENT_TYPE
+from briefkit.render.charts import ChartFonts, chart_size, chart_xml
+from briefkit.render.docx_fonts import embed_fonts, fall_back_in_complex_script
 from briefkit.render.html import language_name
 from briefkit.render.templating import (
     Gettext,
@@ -65,10 +71,23 @@ BORDER_ORDER = ("top", "left", "bottom", "right", "between", "bar")
 LOGICAL_ALIGNMENT = {"left": "start", "right": "end"}
 # Scripts with no italic: Word would slant the glyphs. Quotes and captions stay upright and
 # emphasis is bold, as in the PDF's CSS; runs in Latin script keep their italics.
+EAST_ASIAN = ("zh", "ja", "ko")
 UPRIGHT_LANGUAGES = ("ar", "fa", "he", "ur", "zh", "ja", "ko")
 _NO_ITALIC_SCRIPT = re.compile(
     "[\u0590-\u08ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff]"
 )
+SOURCES = "sources"  # the template's div around the sources list
+COVER_RULE = "Cover Rule"
+TEXT_WIDTH_TWIPS = 9638  # A4 less 20 mm margins
+WIDEST_CELL = 50  # characters: longer cells wrap rather than squeeze the other columns
+TBLPR_AFTER_LAYOUT = ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+LATIN_LANGUAGE = "en-US"  # Latin words in an Arabic brief are names and titles in English
+_LATIN = re.compile("[A-Za-z]")
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+BULLETS = ("•", "–")  # by list depth, in the text font (Noto Sans has both)
+CHART_ANCHOR = "Chart Anchor"  # the character style of the run a chart part replaces
+CHART_PREFIX = "chart:"
 BOX_STYLES = {"heading": "Key Messages Heading", "item": "Key Messages"}
 READER = "commonmark+pipe_tables+fenced_divs+bracketed_spans+implicit_figures-raw_html"
 TIMEOUT = 120
@@ -86,19 +105,33 @@ def render_docx(
     brief: LocalisedBrief, env: Environment, project: Project, where: str, gettext: Gettext
 ) -> bytes:
     """Return the DOCX of a localised brief."""
-    markdown, alts, pictures = _input_and_pictures(brief, env, project)
-    raw = _pandoc(markdown, brief, project.templates_dir / "docx", where, pictures)
+    markdown, alts, anchor = pandoc_input(brief, env, project)
+    # No picture is let into the DOCX: charts are native chart parts (the filter's allow-list).
+    raw = _pandoc(markdown, brief, project.templates_dir / "docx", where, [])
     document = Document(io.BytesIO(raw))
-    _describe_images(document, alts)
+    _insert_charts(document, brief, alts, anchor, where)
+    _body_text(document)
+    _cover_rule(document)
     _key_messages_box(document)
+    _sources(document)
     _full_width_tables(document)
+    _style_tables(document)
     _set_language(document, brief)
+    _complex_script_twins(document)
     if brief.locale.language in UPRIGHT_LANGUAGES:
         _upright(document)
+        _no_letter_spacing(document)
     if brief.locale.is_rtl:
         _mark_rtl(document)
+        _latin_runs_left_to_right(document)
+        _charts_left_to_right(document)
+    _bullets(document)
+    _header(document, brief)
     _footer(document, brief, gettext)
     _properties(document, brief)
+    if brief.locale.is_rtl:
+        fall_back_in_complex_script(document)
+    embed_fonts(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_zip(buffer.getvalue(), brief.date)
@@ -106,12 +139,19 @@ def render_docx(
 
 def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> str:
     """Return the Markdown handed to pandoc (charts still as `chart:` links)."""
+    source = project.locale(project.source_locale)
+    span = f'lang="{word_language(source)}" dir="ltr"'
     return render_template(
         env,
         TEMPLATE,
         brief=brief,
-        body=mark_spans(brief, project.locale(project.source_locale), project.is_preview),
-        source=project.locale(project.source_locale),
+        body=mark_spans(brief, source, project.is_preview),
+        source=source,
+        source_span=span,  # source entries are in their original language, as in the PDF
+        # In a right-to-left paragraph a left-to-right mark closes each entry, so that a URL's
+        # final slash stays at its end (a neutral there would take the paragraph's direction).
+        end_ltr="\u200e" if brief.locale.is_rtl else "",
+        in_source=lambda text: text if source == brief.locale else f"[{_escape(text)}]{{{span}}}",
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
     )
@@ -159,50 +199,64 @@ def _wrap(lines: list[str], first: int, last: int, content: str, pattern: str) -
     lines[first] = lines[first][:start] + opening + lines[first][start:]
 
 
+def word_language(locale: LocaleInfo) -> str:
+    """Return the language tag as Word writes it: language and region (zh-CN for zh_Hans, ar-EG),
+    with the script only where the region does not imply it (sr-Latn-RS)."""
+    likely = get_global("likely_subtags")
+    own = Locale.parse(locale.code)
+    full = Locale.parse(likely.get(str(own)) or likely[own.language])
+    territory = own.territory or full.territory
+    regional = likely.get(f"{own.language}_{territory}")
+    implied = Locale.parse(regional).script if regional else full.script
+    script = f"-{own.script}" if own.script and own.script != implied else ""
+    return f"{own.language}{script}-{territory}"
+
+
 def pandoc_input(
     brief: LocalisedBrief, env: Environment, project: Project
-) -> tuple[str, list[str]]:
-    """Return the Markdown pandoc reads (charts embedded as pictures) and the charts' alt texts."""
-    markdown, alts, _ = _input_and_pictures(brief, env, project)
-    return markdown, alts
+) -> tuple[str, list[str], str]:
+    """Return the Markdown pandoc reads (each chart an anchor to replace), the charts' alt texts
+    and the text every anchor starts with."""
+    return _anchor_charts(docx_markdown(brief, env, project), brief)
 
 
-def _input_and_pictures(
-    brief: LocalisedBrief, env: Environment, project: Project
-) -> tuple[str, list[str], list[str]]:
-    """Return pandoc's Markdown, the charts' alt texts, and the SHA-1 of each chart's data: URI:
-    the only pictures the filter lets into the DOCX."""
-    markdown = docx_markdown(brief, env, project)
-    return _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
+def _anchor_charts(markdown: str, brief: LocalisedBrief) -> tuple[str, list[str], str]:
+    """Replace each chart image by its caption, an anchor for its chart part and its description,
+    in the PDF's order; return the alt texts in order.
 
-
-def _embed_charts(
-    markdown: str, brief: LocalisedBrief, env: Environment, assets: Path
-) -> tuple[str, list[str], list[str]]:
-    """Replace each chart image by its PNG captioned by its title; return the alt texts in order
-    and the SHA-1 of each picture's URI."""
-    pictures = {
-        cid: base64.b64encode(chart_png(brief, chart, env, assets)).decode("ascii")
-        for cid, chart in brief.charts.items()
-    }
-    digests = [
-        hashlib.sha1(
-            f"data:image/png;base64,{data}".encode("ascii"), usedforsecurity=False
-        ).hexdigest()
-        for data in pictures.values()
-    ]
+    An anchor's text holds a digest of the whole Markdown, which no text inside it can contain,
+    so a translation cannot place a chart part of its own."""
     alts: list[str] = []
+    prefix = f"{CHART_PREFIX}{_digest(markdown)}:"
 
-    def picture(match: re.Match[str]) -> str:
+    def anchor(match: re.Match[str]) -> str:
         alts.append(_plain(match["alt"]))
-        caption = match["title"] or match["alt"]
-        image = f"{match['lead']}![{caption}](data:image/png;base64,{pictures[match['src'][6:]]})"
-        if match["lead"].strip():
-            return image
-        # As in the PDF, the alt text is also printed under the chart for every reader.
-        return f'{image}\n\n::: {{custom-style="Chart Description"}}\n{match["alt"]}\n:::'
+        chart_id = match["src"][6:]
+        span = f'[{prefix}{chart_id}]{{custom-style="{CHART_ANCHOR}"}}'
+        if match["lead"].strip():  # inside a list item or a quote: the chart alone
+            return f"{match['lead']}{span}"
+        title = _unescape(match["title"] or "") or brief.charts[chart_id].title
+        return (
+            f'::: {{custom-style="Chart Title"}}\n{_escape(title)}\n:::\n\n'
+            f'::: {{custom-style="Chart"}}\n{span}\n:::\n\n'
+            # As in the PDF, the alt text is also printed under the chart for every reader.
+            f'::: {{custom-style="Chart Description"}}\n{match["alt"]}\n:::'
+        )
 
-    return _CHART_LINE.sub(picture, markdown), alts, digests
+    return _CHART_LINE.sub(anchor, markdown), alts, prefix
+
+
+def _digest(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode()).hexdigest()[:16]
+
+
+def _escape(text: str) -> str:
+    """Return plain text as Markdown that reads back as that text."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 _CHART_LINE = re.compile(
@@ -213,15 +267,79 @@ _CHART_LINE = re.compile(
 )
 
 
-def _describe_images(document: DocxDocument, alts: list[str]) -> None:
-    """Give each picture its alt text (pandoc would use the caption)."""
-    pictures = list(document.element.body.iter(qn("wp:docPr")))
-    for picture, alt in zip(pictures, alts, strict=False):
-        picture.set("descr", alt)
-    # pandoc also describes the picture itself by its URI: the whole chart again, in base64.
-    for inner in document.element.body.iter(qn("pic:cNvPr")):
-        if inner.get("descr", "").startswith("data:"):
-            inner.set("descr", "")
+def _insert_charts(
+    document: DocxDocument, brief: LocalisedBrief, alts: list[str], prefix: str, where: str
+) -> None:
+    """Put a native chart part where each anchor stands, with the alt text on its frame."""
+    anchors = [
+        run
+        for run in document.element.body.iter(qn("w:r"))
+        if _run_style(run) == _style_id(document, CHART_ANCHOR)
+        and _run_text(run).startswith(prefix)
+    ]
+    if len(anchors) != len(alts):
+        raise RenderError(
+            f"{where}: {len(alts)} charts in the Markdown, {len(anchors)} in pandoc's DOCX",
+            fix="give each chart a paragraph of its own, or a list item or quote to itself",
+        )
+    fonts = _chart_fonts(document, brief)
+    ids = [int(d.get("id", "0")) for d in document.element.body.iter(qn("wp:docPr"))]
+    next_id = max(ids, default=0) + 1
+    for number, (run, alt) in enumerate(zip(anchors, alts, strict=True), start=1):
+        chart = brief.charts[_run_text(run).removeprefix(prefix)]
+        part = Part(
+            PackURI(f"/word/charts/chart{number}.xml"),
+            CHART_CONTENT_TYPE,
+            chart_xml(chart, fonts, rtl=brief.locale.is_rtl),
+            document.part.package,
+        )
+        rid = document.part.relate_to(part, RT.CHART)
+        width, height = chart_size(chart)
+        for child in list(run):
+            if child.tag != qn("w:rPr"):
+                run.remove(child)
+        run.append(_chart_drawing(rid, next_id, number, alt, width, height))
+        next_id += 1
+
+
+def _chart_drawing(rid: str, shape_id: int, number: int, alt: str, cx: int, cy: int) -> Any:
+    """Return a w:drawing holding an inline chart frame."""
+    drawing = parse_xml(
+        f"<w:drawing {nsdecls('w', 'wp', 'a', 'c', 'r')}>"
+        f'<wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{shape_id}" name="Chart {number}"/>'
+        "<wp:cNvGraphicFramePr/>"
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart r:id="{rid}"/>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing>"
+    )
+    drawing.find(f".//{qn('wp:docPr')}").set("descr", alt)  # set, so the text is escaped
+    return drawing
+
+
+def _chart_fonts(document: DocxDocument, brief: LocalisedBrief) -> ChartFonts:
+    fonts = document.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:rFonts')}")
+    return ChartFonts(
+        latin=fonts.get(qn("w:ascii")),
+        east_asian=fonts.get(qn("w:eastAsia")),
+        complex=fonts.get(qn("w:cs")),
+        language=word_language(brief.locale),
+    )
+
+
+def _run_text(run: Any) -> str:
+    return "".join(t.text or "" for t in run.iter(qn("w:t")))
+
+
+def _run_style(run: Any) -> str | None:
+    style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+    return None if style is None else str(style.get(qn("w:val")))
+
+
+def _style_id(document: DocxDocument, name: str) -> str:
+    return str(document.styles[name].style_id)
 
 
 def _key_messages_box(document: DocxDocument) -> None:
@@ -232,6 +350,171 @@ def _key_messages_box(document: DocxDocument) -> None:
         paragraph = Paragraph(element, document._body)
         heading = paragraph.style is not None and paragraph.style.name.startswith("Heading")
         paragraph.style = document.styles[BOX_STYLES["heading" if heading else "item"]]
+
+
+def _body_text(document: DocxDocument) -> None:
+    """Give body paragraphs pandoc leaves unstyled (in a right-to-left document) Body Text."""
+    style = _style_id(document, "Body Text")
+    for paragraph in document.element.body.iterchildren(qn("w:p")):
+        ppr = paragraph.get_or_add_pPr()
+        if ppr.find(qn("w:pStyle")) is None and paragraph.find(qn("w:r")) is not None:
+            ppr.style = style
+
+
+def _cover_rule(document: DocxDocument) -> None:
+    """Close the cover with the PDF's accent rule: an empty ruled paragraph before the key messages."""
+    body = document.element.body
+    start = next(
+        (
+            child
+            for child in body.iterchildren(qn("w:bookmarkStart"))
+            if child.get(qn("w:name")) == KEY_MESSAGES
+        ),
+        None,
+    )
+    if start is None:
+        return
+    rule = OxmlElement("w:p")
+    rule.get_or_add_pPr().style = _style_id(document, COVER_RULE)
+    start.addprevious(rule)
+
+
+def _sources(document: DocxDocument) -> None:
+    """Set the sources list in the small size of the PDF's list."""
+    style = _style_id(document, "Source")
+    for element in _bookmarked(document.element.body, SOURCES):
+        ppr = element.get_or_add_pPr()
+        if ppr.find(qn("w:numPr")) is not None:
+            ppr.style = style
+
+
+def _style_tables(document: DocxDocument) -> None:
+    """Give cells the table's text styles (a bold header row) and columns widths by content."""
+    text, heading = _style_id(document, "Table Text"), _style_id(document, "Table Heading")
+    for table in document.element.body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        for number, row in enumerate(rows, start=1):
+            header = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+            for paragraph in row.iter(qn("w:p")):
+                ppr = paragraph.get_or_add_pPr()
+                ppr.style = heading if header else text
+                if number < len(rows):  # kept with the next row: one page, as in the PDF
+                    ppr.keepNext_val = True
+        _column_widths(table, rows)
+
+
+def _column_widths(table: Any, rows: list[Any]) -> None:
+    """Split the text width between columns by their longest text, as a browser's auto layout
+    does, within bounds: a long label column no longer gets the same width as a figure's."""
+    cells = [row.findall(qn("w:tc")) for row in rows]
+    columns = max((len(row) for row in cells), default=0)
+    if columns == 0:
+        return
+    lengths = [
+        max((len(_cell_text(row[i])) for row in cells if i < len(row)), default=0)
+        for i in range(columns)
+    ]
+    weights = [min(length, WIDEST_CELL) + 4 for length in lengths]
+    widths = [round(TEXT_WIDTH_TWIPS * w / sum(weights)) for w in weights]
+    grid = table.find(qn("w:tblGrid"))
+    if grid is not None:
+        for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+            column.set(qn("w:w"), str(width))
+    for row in cells:
+        for cell, width in zip(row, widths, strict=False):
+            tcpr = cell.get_or_add_tcPr()
+            tcw = tcpr.find(qn("w:tcW"))
+            if tcw is None:
+                tcw = OxmlElement("w:tcW")
+                tcpr.insert(0, tcw)
+            tcw.set(qn("w:w"), str(width))
+            tcw.set(qn("w:type"), "dxa")
+    tblpr = table.find(qn("w:tblPr"))
+    if tblpr.find(qn("w:tblLayout")) is None:
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tblpr.insert_element_before(layout, *TBLPR_AFTER_LAYOUT)
+
+
+def _cell_text(cell: Any) -> str:
+    return "".join(t.text or "" for t in cell.iter(qn("w:t")))
+
+
+def _complex_script_twins(document: DocxDocument) -> None:
+    """Give each bold, italic and size a style sets its complex-script twin where it lacks one
+    (pandoc adds styles of its own, such as the code highlighter's), or Arabic ignores it."""
+    for rpr in document.styles.element.iter(qn("w:rPr")):
+        for latin, twin in (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs")):
+            source = rpr.find(qn(latin))
+            if source is None or rpr.find(qn(twin)) is not None:
+                continue
+            copy = OxmlElement(twin)
+            for key, value in source.attrib.items():
+                copy.set(key, value)
+            source.addnext(copy)  # each twin follows its Latin property in the schema
+
+
+def _no_letter_spacing(document: DocxDocument) -> None:
+    """Take the series line's letter-spacing off: it pulls joined Arabic letters apart, and
+    Chinese is set solid (as in the PDF)."""
+    for rpr in document.styles.element.iter(qn("w:rPr")):
+        for spacing in rpr.findall(qn("w:spacing")):
+            rpr.remove(spacing)
+
+
+def _latin_runs_left_to_right(document: DocxDocument) -> None:
+    """Mark runs of Latin words inside Arabic as left to right and English, as the PDF does;
+    pandoc marks every run of a right-to-left document right to left, which puts a URL's slash
+    and a title's full stop at the wrong end."""
+    for run in document.element.body.iter(qn("w:r")):
+        text = _run_text(run)
+        if not _LATIN.search(text) or _RTL_LETTER.search(text):
+            continue
+        rpr = run.get_or_add_rPr()
+        for rtl in rpr.findall(qn("w:rtl")):
+            rpr.remove(rtl)
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.insert_element_before(lang, *RPR_AFTER_LANG)
+        if lang.get(qn("w:val")) is None:
+            lang.set(qn("w:val"), LATIN_LANGUAGE)
+
+
+def _bullets(document: DocxDocument) -> None:
+    """Draw list bullets in the text font, as the PDF does: pandoc's come from Symbol,
+    Wingdings and Courier New, which are neither embedded nor installed everywhere."""
+    numbering = document.part.numbering_part.element
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    latin = defaults.find(f".//{qn('w:rFonts')}").get(qn("w:ascii"))
+    for level in numbering.iter(qn("w:lvl")):
+        kind = level.find(qn("w:numFmt"))
+        if kind is None or kind.get(qn("w:val")) != "bullet":
+            continue
+        depth = int(level.get(qn("w:ilvl"), "0"))
+        level.find(qn("w:lvlText")).set(qn("w:val"), BULLETS[depth % len(BULLETS)])
+        rpr = level.find(qn("w:rPr"))
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None:  # the text font for every script (Noto Naskh Arabic has no bullet)
+            for attribute in list(fonts.attrib):
+                del fonts.attrib[attribute]
+            for slot in ("ascii", "hAnsi", "cs"):
+                fonts.set(qn(f"w:{slot}"), latin)
+
+
+def _charts_left_to_right(document: DocxDocument) -> None:
+    """Keep the paragraph that holds a chart left to right: the chart part mirrors itself, and
+    LibreOffice mirrors a chart in a right-to-left paragraph a second time, reversing its text."""
+    chart = _style_id(document, "Chart")
+    for paragraph in document.element.body.iter(qn("w:p")):
+        ppr = paragraph.pPr
+        if ppr is None or ppr.style != chart:
+            continue
+        bidi = ppr.find(qn("w:bidi"))
+        if bidi is not None:
+            bidi.set(qn("w:val"), "0")
+        for rtl in paragraph.iter(qn("w:rtl")):
+            rtl.getparent().remove(rtl)
 
 
 def _full_width_tables(document: DocxDocument) -> None:
@@ -301,16 +584,15 @@ def pandoc_command(
         f"--lua-filter={docx_templates / 'raw-html-as-text.lua'}",
         f"--output={output}",
         "--metadata",
-        f"title={_plain(brief.title)}",
-        "--metadata",
-        f"lang={brief.locale.bcp47}",
+        f"lang={brief.locale.bcp47}",  # pandoc knows zh-Hans, not zh-CN: Word's tag is set after
         "--metadata",
         f"dir={brief.locale.direction}",
         "--metadata",
         f"briefkit-pictures={' '.join(pictures) or '-'}",
+        # The title and subtitle are the template's, after the series line as in the PDF.
+        "--metadata",
+        f"pagetitle={_plain(brief.title)}",
     ]
-    if brief.subtitle:
-        command += ["--metadata", f"subtitle={_plain(brief.subtitle)}"]
     return command
 
 
@@ -322,9 +604,9 @@ def _set_language(document: DocxDocument, brief: LocalisedBrief) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    tag = brief.locale.bcp47
+    tag = word_language(brief.locale)
     lang.set(qn("w:val"), tag)
-    lang.set(qn("w:eastAsia"), "zh-CN" if brief.locale.language == "zh" else tag)
+    lang.set(qn("w:eastAsia"), tag if brief.locale.language in EAST_ASIAN else "zh-CN")
     lang.set(qn("w:bidi"), tag if brief.locale.is_rtl else "ar-SA")
 
 
@@ -394,20 +676,50 @@ def _after_style(tblpr: Any) -> int:
     return 0 if style is None else list(tblpr).index(style) + 1
 
 
-def _footer(document: DocxDocument, brief: LocalisedBrief, gettext: Gettext) -> None:
-    """Write "Page x of y" in the brief's language, with live PAGE and NUMPAGES fields."""
-    text = gettext("Page %(page)s of %(pages)s")
-    footer = document.sections[0].footer
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+def _header(document: DocxDocument, brief: LocalisedBrief) -> None:
+    """Run the series line at the head of every page but the cover, as the PDF does."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    paragraph.style = document.styles["Header"]
     if brief.locale.is_rtl:
         _add_bidi(paragraph._p.get_or_add_pPr())
-    paragraph.add_run(f"{brief.publisher} · ")
-    for part in re.split(r"(%\((?:page|pages)\)s)", text):
-        if part in ("%(page)s", "%(pages)s"):
-            _field(paragraph.add_run(), "PAGE" if part == "%(page)s" else "NUMPAGES")
-        elif part:
-            paragraph.add_run(part)
+    _add_text(paragraph, _plain(brief.series), brief)
+
+
+def _footer(document: DocxDocument, brief: LocalisedBrief, gettext: Gettext) -> None:
+    """Write the publisher at the start and "Page x of y" in the brief's language at the end of
+    every page's foot, the page numbers live PAGE and NUMPAGES fields."""
+    section = document.sections[0]
+    for footer in (section.footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        paragraph.style = document.styles["Footer"]
+        if brief.locale.is_rtl:
+            _add_bidi(paragraph._p.get_or_add_pPr())
+        _add_text(paragraph, brief.publisher, brief, foreign=True)
+        paragraph.add_run().add_tab()
+        text = gettext("Page %(page)s of %(pages)s")
+        for part in re.split(r"(%\((?:page|pages)\)s)", text):
+            if part in ("%(page)s", "%(pages)s"):
+                _field(paragraph.add_run(), "PAGE" if part == "%(page)s" else "NUMPAGES")
+            elif part:
+                _add_text(paragraph, part, brief)
+
+
+def _add_text(paragraph: Any, text: str, brief: LocalisedBrief, *, foreign: bool = False) -> None:
+    """Add a run in the brief's direction, or one left to right and English if foreign (the
+    publisher's name is not translated)."""
+    run = paragraph.add_run(text)._r
+    if brief.locale.is_rtl and not foreign:
+        run.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    elif foreign and brief.locale.language != "en":
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), LATIN_LANGUAGE)
+        run.get_or_add_rPr().append(lang)
 
 
 def _field(run: object, instruction: str) -> None:

@@ -52,7 +52,7 @@ FORMATS: dict[str, Format] = {
             name="docx",
             label="DOCX",
             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            templates=("docx", "pdf", "fonts.yaml"),  # its charts are drawn with the PDF's
+            templates=("docx", "fonts.yaml"),  # its charts are chart parts, its fonts embedded
             renderer="briefkit.render.docx:render_edition",
             paged=False,
         ),
