@@ -86,6 +86,10 @@ class LocalisedBrief:
     sources: tuple[Source, ...]
     reviewed: bool
     coverage: Coverage = field(default_factory=Coverage)
+    pages: int | None = None  # the page target, from the front matter
+    document: str = ""  # document number, licence and contact: printed as written
+    licence: str = ""
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,10 @@ def localise_brief(
         sources=_sources_used(brief, segments),
         reviewed=reviewed,
         coverage=lookup.coverage(),
+        pages=brief.pages,
+        document=brief.document,
+        licence=brief.licence,
+        contact=brief.contact,
     )
 
 

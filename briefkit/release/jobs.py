@@ -115,7 +115,6 @@ def render_job(job: Job) -> Rendered | BriefkitError:
 
 def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
     """Return the bytes of one artifact (PDF through WeasyPrint, DOCX through pandoc)."""
-    from briefkit.render.html import render_html
     from briefkit.render.templating import template_environment
 
     def gettext(text: str) -> str:
@@ -124,13 +123,19 @@ def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
     env = template_environment(project.templates_dir, gettext)
     where = f"{edition.brief.slug} {edition.brief.locale.code} {fmt}"
     if fmt == "pdf":
-        from briefkit.render.pdf import render_pdf
+        from briefkit.render.fit import render_fitted_pdf
 
-        return render_pdf(
-            render_html(edition.brief, env, project.locale(project.source_locale)),
-            project.templates_dir / "pdf",
-            where,
+        data, fitted = render_fitted_pdf(
+            edition.brief, env, project.locale(project.source_locale), project.templates_dir / "pdf", where
         )
+        if fitted.over:
+            raise RenderError(
+                f"{where}: {fitted.over:.2f} pages over the target of {edition.brief.pages} "
+                "after fitting",
+                path=project.briefs_dir / f"{edition.brief.slug}.md",
+                fix="shorten the text, or raise `pages:` in the brief's front matter",
+            )
+        return data
     if fmt == "docx":
         from briefkit.render.docx import render_docx
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from babel.numbers import format_decimal
@@ -14,6 +14,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from briefkit.l10n.localise import LocalisedBrief
+from briefkit.l10n.typesetting import Setting, set_text
 from briefkit.locales import LocaleInfo
 from briefkit.render.templating import render_template
 from briefkit.sources.segments import markdown_parser
@@ -21,15 +22,27 @@ from briefkit.sources.segments import markdown_parser
 TEMPLATE = "pdf/brief.html"
 
 
-def render_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:
-    """Return the complete HTML document of a localised brief."""
+def render_html(
+    brief: LocalisedBrief,
+    env: Environment,
+    source: LocaleInfo,
+    setting: Setting | None = None,
+    fit_css: str = "",
+    deferred: Mapping[int, int] | None = None,
+) -> str:
+    """Return the complete HTML document of a localised brief.
+
+    `setting` names words not to hyphenate; `fit_css` holds the fitter's adjustments, and
+    `deferred` how many blocks each float (chart or table, counted from 0) moves down."""
+    setting = setting or Setting(brief.locale.language)
     return render_template(
         env,
         TEMPLATE,
         brief=brief,
         source=source,
-        body=Markup(body_html(brief, env)),
-        inline=lambda text: Markup(inline_html(text)),
+        body=Markup(body_html(brief, env, setting, deferred)),
+        inline=lambda text: Markup(inline_html(text, setting)),
+        fit_css=Markup(fit_css),
         page_x_of_y=lambda text: Markup(page_counter_content(text)),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
@@ -63,11 +76,17 @@ def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
     return of.babel.get_language_name(in_.babel) or of.english_name
 
 
-def body_html(brief: LocalisedBrief, env: Environment) -> str:
+def body_html(
+    brief: LocalisedBrief,
+    env: Environment,
+    setting: Setting | None = None,
+    deferred: Mapping[int, int] | None = None,
+) -> str:
     """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html."""
     parser = markdown_parser()
-    tokens = parser.parse(brief.body)
+    tokens = defer_floats(parser.parse(brief.body), deferred or {})
     renderer = _Renderer(parser)
+    renderer.setting = setting or Setting(brief.locale.language)
     renderer.draw = lambda chart_id, caption, alt: render_template(
         env,
         "pdf/chart.html",
@@ -80,16 +99,26 @@ def body_html(brief: LocalisedBrief, env: Environment) -> str:
     return renderer.render(tokens, parser.options, {})
 
 
-def inline_html(text: str) -> str:
+def inline_html(text: str, setting: Setting | None = None) -> str:
     """Return inline Markdown (a title, a key message) as HTML without a paragraph."""
-    return str(markdown_parser().renderInline(text))
+    parser = markdown_parser()
+    renderer = _Renderer(parser)
+    renderer.setting = setting or Setting("en")
+    renderer.charts = set()
+    return str(renderer.render(parser.parseInline(text), parser.options, {}))
 
 
 class _Renderer(RendererHTML):
-    """markdown-it's HTML renderer, with `chart:` images drawn as charts and headings given ids."""
+    """markdown-it's HTML renderer, with `chart:` images drawn as charts, headings given ids and
+    text set by the language's typesetting rules."""
 
     charts: set[str]
     draw: Callable[[str, str, str], str]  # (chart id, caption, alt text) -> HTML
+    setting: Setting
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        last = not any(t.type == "text" and t.content.strip() for t in tokens[idx + 1 :])
+        return set_text(tokens[idx].content, self.setting, last)
 
     def paragraph_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -119,6 +148,43 @@ class _Renderer(RendererHTML):
         slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or f"section-{idx}"
         tokens[idx].attrSet("id", slug)
         return super().renderToken(tokens, idx, options, env)
+
+
+def defer_floats(tokens: list[Token], deferred: Mapping[int, int]) -> list[Token]:
+    """Return the body's tokens with float k (a chart or a table) moved down deferred[k] blocks.
+
+    This is how a publisher fills the hole a float leaves when it does not fit at the foot of a
+    page: the text after it comes first. A float never moves past a heading or another float,
+    so it stays in its section and in order."""
+    if not deferred:
+        return tokens
+    blocks: list[list[Token]] = []
+    for token in tokens:
+        if token.level == 0 and (not blocks or _closed(blocks[-1])):
+            blocks.append([])
+        blocks[-1].append(token)
+    floats = [i for i, block in enumerate(blocks) if _is_float(block)]
+    for index in sorted(deferred, reverse=True):
+        if index >= len(floats):
+            continue
+        at = floats[index]
+        for _ in range(deferred[index]):
+            after = at + 1
+            if after >= len(blocks) or blocks[after][0].type == "heading_open":
+                break
+            if _is_float(blocks[after]):
+                break
+            blocks[at], blocks[after] = blocks[after], blocks[at]
+            at = after
+    return [token for block in blocks for token in block]
+
+
+def _closed(block: list[Token]) -> bool:
+    return sum(token.nesting for token in block if token.level == 0) == 0
+
+
+def _is_float(block: list[Token]) -> bool:
+    return block[0].type == "table_open" or _standalone_chart(block, 0) is not None
 
 
 def _standalone_chart(tokens: Sequence[Token], idx: int) -> str | None:

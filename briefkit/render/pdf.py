@@ -21,6 +21,13 @@ HARMLESS_WARNINGS: tuple[tuple[str, str], ...] = ()
 
 def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
     """Return the PDF of an HTML document whose relative URLs resolve in assets_dir."""
+    return write_pdf(lay_out(html, assets_dir, where), where)
+
+
+def lay_out(html: str, assets_dir: Path, where: str) -> Any:
+    """Return the WeasyPrint document of an HTML page laid out into pages, not yet written.
+
+    The fitter (fit.py) measures it and may lay the page out again before it is written."""
     import weasyprint  # imported here: a build with nothing to render never loads it
 
     hook_weasyprint_tagging()
@@ -29,12 +36,29 @@ def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=str(assets_dir) + "/", url_fetcher=fetcher
-            )
-            pdf = document.write_pdf(
+            ).render(
                 pdf_variant=PDF_VARIANT, custom_metadata=True, font_config=font_configuration()
             )
         except _Blocked as exc:
             raise RenderError(f"{where}: blocked a load of {exc.url}", fix=exc.fix) from None
+    _fail_on_warnings(warnings, where)
+    return document
+
+
+def write_pdf(document: Any, where: str, right_to_left: bool = False) -> bytes:
+    """Return the PDF/UA bytes of a laid-out document; `right_to_left` makes viewers page
+    right to left (/ViewerPreferences /Direction /R2L, for Arabic)."""
+
+    def finish(document: Any, pdf: Any) -> None:
+        if right_to_left:
+            import pydyf
+
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
+
+    with _captured_warnings() as warnings:
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True, finisher=finish)
     _fail_on_warnings(warnings, where)
     assert isinstance(pdf, bytes)
     return repair_structure(pdf)

@@ -17,7 +17,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BRIEF_BYTES = 1_000_000
 REQUIRED = ("title", "date", "publisher", "data", "key_messages")
-OPTIONAL = ("subtitle", "audience", "series", "number")
+OPTIONAL = ("subtitle", "audience", "series", "number", "pages", "document", "licence", "contact")
+# Printed as written in every language: an identifier, a licence's name, an address.
+LITERAL = ("document", "licence", "contact")
 TRANSLATABLE = ("title", "subtitle", "audience", "series")
 
 
@@ -32,6 +34,10 @@ class Brief:
     audience: str
     series: str
     number: int | None
+    pages: int | None  # the page target of every edition (the series: 4)
+    document: str  # the document number, e.g. GTA23/PB/1
+    licence: str  # e.g. CC BY 4.0
+    contact: str  # an e-mail or web address
     date: dt.date
     publisher: str
     key_messages: tuple[str, ...]
@@ -74,6 +80,10 @@ def load_brief(path: Path) -> Brief:
         audience=meta.get("audience", ""),
         series=meta.get("series", ""),
         number=meta.get("number"),
+        pages=meta.get("pages"),
+        document=meta.get("document", ""),
+        licence=meta.get("licence", ""),
+        contact=meta.get("contact", ""),
         date=meta["date"],
         publisher=meta["publisher"],
         key_messages=tuple(meta["key_messages"]),
@@ -140,7 +150,15 @@ def _check_meta(meta: Any, lines: Lines, path: Path) -> dict[str, Any]:
     for key in REQUIRED:
         if key not in meta:
             raise BriefError(f"front matter has no `{key}`", path=path, line=2, fix=f"add `{key}:`")
-    for key in (*TRANSLATABLE, "publisher", "data"):
+    pages = meta.get("pages")
+    if pages is not None and (isinstance(pages, bool) or not isinstance(pages, int) or pages < 1):
+        raise BriefError(
+            "`pages` must be a whole number of pages",
+            path=path,
+            line=lines.get(("pages",), 2),
+            fix="write the page target as a number, e.g. `pages: 4`",
+        )
+    for key in (*TRANSLATABLE, *LITERAL, "publisher", "data"):
         if key in meta and not isinstance(meta[key], str):
             raise BriefError(
                 f"`{key}` must be text", path=path, line=lines.get((key,), 2), fix="quote the value"
