@@ -43,6 +43,9 @@ STEPS: dict[int, tuple[float, float, float, float]] = {
     4: (0.5, -0.07, 0.3, 0.75),
     5: (0.45, -0.08, 0.5, 0.7),
 }
+# How a float that leaves a hole is moved, in turn: below up to three blocks of text, then
+# (when a heading stops it) above up to two.
+_NEXT_MOVE = {0: 1, 1: 2, 2: 3, 3: -1, -1: -2}
 BASE_LEADING = {"ar": 1.7, "zh": 1.7}  # brief.css; every other language 1.5
 
 
@@ -52,7 +55,8 @@ class Measure:
 
     pages: int
     last_page_fill: float  # the share of the last page's text area that holds something
-    holes: tuple[tuple[int, int, float], ...]  # (page, float index, empty share) per hole
+    # (page, index of the float pushed to the next page or -1, empty share) per hole
+    holes: tuple[tuple[int, int, float], ...]
     broken_at_turn: tuple[str, ...]  # words hyphenated across a page turn
 
 
@@ -109,10 +113,10 @@ def fit(
         if measure.broken_at_turn and not no_hyphen >= set(measure.broken_at_turn):
             no_hyphen |= frozenset(measure.broken_at_turn)
             continue
-        movable = [index for _, index, _ in measure.holes if deferred.get(index, 0) < 4]
+        movable = [i for _, i, _ in measure.holes if i >= 0 and deferred.get(i, 0) in _NEXT_MOVE]
         if movable:
             for index in movable:
-                deferred[index] = deferred.get(index, 0) + 1
+                deferred[index] = _NEXT_MOVE[deferred.get(index, 0)]
             continue
         over = target is not None and measure.pages > target
         if not tried[step].problems or at + 1 >= len(order):
@@ -148,7 +152,7 @@ def problems(measure: Measure, target: int | None) -> tuple[str, ...]:
     if measure.pages > 1 and measure.last_page_fill < MIN_LAST_PAGE:
         found.append(f"its last page is only {measure.last_page_fill:.0%} full")
     for page, _, share in measure.holes:
-        found.append(f"page {page} is {share:.0%} empty before a chart or table")
+        found.append(f"page {page} is {share:.0%} empty at its foot")
     for word in measure.broken_at_turn:
         found.append(f"{word!r} is hyphenated across a page turn")
     return tuple(found)
@@ -210,9 +214,12 @@ def measure_document(document: Any) -> Measure:
         following = units_of_pages[number + 1]
         if not following:
             continue
+        if 1 - fills[number] > MAX_HOLE:
+            # What did not fit: a float, maybe behind the heading that goes with it.
+            pushed = next((unit for kind, unit in following if not _heading(kind, unit)), None)
+            index = float_index[id(pushed.element)] if _is_float(pushed) else -1
+            holes.append((number + 1, index, 1 - fills[number]))
         kind, first = following[0]
-        if kind == "float" and 1 - fills[number] > MAX_HOLE:
-            holes.append((number + 1, float_index[id(first.element)], 1 - fills[number]))
         lines = [unit for kind, unit in units_of_pages[number] if kind == "line"]
         if lines and kind == "line":
             end = _line_text(lines[-1], boxes).rstrip()
@@ -235,6 +242,14 @@ def _units(box: Any, boxes: Any) -> Iterator[tuple[str, Any]]:
             yield "line", child
             continue
         yield from _units(child, boxes)
+
+
+def _heading(kind: str, unit: Any) -> bool:
+    return kind == "line" and getattr(unit, "element_tag", None) in ("h1", "h2", "h3", "h4")
+
+
+def _is_float(unit: Any) -> bool:
+    return unit is not None and getattr(unit, "element_tag", None) in FLOATS
 
 
 def _line_text(line: Any, boxes: Any) -> str:

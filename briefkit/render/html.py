@@ -151,11 +151,12 @@ class _Renderer(RendererHTML):
 
 
 def defer_floats(tokens: list[Token], deferred: Mapping[int, int]) -> list[Token]:
-    """Return the body's tokens with float k (a chart or a table) moved down deferred[k] blocks.
+    """Return the body's tokens with float k (a chart or a table) moved down deferred[k] blocks
+    (up, when negative).
 
     This is how a publisher fills the hole a float leaves when it does not fit at the foot of a
-    page: the text after it comes first. A float never moves past a heading or another float,
-    so it stays in its section and in order."""
+    page: the text after it comes first, or the float goes above the text before it. A float
+    never moves past a heading or another float, so it stays in its section and in order."""
     if not deferred:
         return tokens
     blocks: list[list[Token]] = []
@@ -168,14 +169,15 @@ def defer_floats(tokens: list[Token], deferred: Mapping[int, int]) -> list[Token
         if index >= len(floats):
             continue
         at = floats[index]
-        for _ in range(deferred[index]):
-            after = at + 1
-            if after >= len(blocks) or blocks[after][0].type == "heading_open":
+        way = 1 if deferred[index] > 0 else -1
+        for _ in range(abs(deferred[index])):
+            to = at + way
+            if not 0 <= to < len(blocks) or _is_float(blocks[to]):
                 break
-            if _is_float(blocks[after]):
+            if blocks[to][0].type == "heading_open":
                 break
-            blocks[at], blocks[after] = blocks[after], blocks[at]
-            at = after
+            blocks[at], blocks[to] = blocks[to], blocks[at]
+            at = to
     return [token for block in blocks for token in block]
 
 
