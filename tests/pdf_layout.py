@@ -64,7 +64,9 @@ def read_pages(pdf: Path) -> list[Page]:
                 )
                 for line in block.iter(NS + "line")
             ]
-            lines = [line for line in lines if TOP - 2 < line.top and line.bottom < height - BOTTOM + 2]
+            lines = [
+                line for line in lines if line.top > TOP - 2 and line.bottom < height - BOTTOM + 2
+            ]
             if lines:
                 found.blocks.append(lines)
         pages.append(found)
@@ -88,18 +90,21 @@ def faults(pdf: Path, target: int | None) -> dict[str, list[str]]:
         "page over 15 % empty before the next": [],
     }
     for number, page in enumerate(pages, start=1):
+        lines = page.lines
+        after = pages[number].lines[:1] if number < len(pages) else []
+        for index, line in enumerate(lines):
+            if not line.words or not line.words[-1].endswith(HYPHEN):
+                continue
+            head = line.words[-1][:-1].split("-")[-1]
+            following = (lines[index + 1 :] + after)[:1]
+            tail = following[0].words[0] if following and following[0].words else ""
+            where = f"p{number}: {line.words[-1]}{tail}"
+            if _letters(head) <= 2 or (tail and _letters(tail) <= 2):
+                found["fragment of two letters or fewer"].append(where)
+            # A line is that short only at a paragraph's end: the fragment alone on it.
+            if following and len(following[0].words) == 1:
+                found["paragraph ends on a hyphenated fragment"].append(where)
         for block in page.blocks:
-            for index, line in enumerate(block):
-                if not line.words or not line.words[-1].endswith(HYPHEN):
-                    continue
-                head = line.words[-1][:-1].split("-")[-1]
-                following = block[index + 1] if index + 1 < len(block) else None
-                tail = following.words[0] if following and following.words else ""
-                where = f"p{number}: {line.words[-1]}{tail}"
-                if _letters(head) <= 2 or (tail and _letters(tail) <= 2):
-                    found["fragment of two letters or fewer"].append(where)
-                if following is not None and index + 1 == len(block) - 1 and len(following.words) == 1:
-                    found["paragraph ends on a hyphenated fragment"].append(where)
             if len(block) > 1 and _CJK.search(block[0].text):
                 last = block[-1].text
                 if len(_CJK.findall(last)) + len(re.findall(r"[A-Za-z0-9]+", last)) <= 1:

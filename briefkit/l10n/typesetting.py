@@ -70,18 +70,16 @@ def set_text(text: str, setting: Setting, last: bool) -> str:
     at = 0
     for index, match in enumerate(words):
         word = match.group()
-        keep = (
-            "-" in word
-            or word in setting.no_hyphen
-            or (last and index == len(words) - 1)
-        )
+        keep = "-" in word or word in setting.no_hyphen or (last and index == len(words) - 1)
         if not keep:
             continue
         end = match.end()
         if last and index == len(words) - 1:
             end = len(text.rstrip())  # the closing punctuation stays with the last word
         out.append(escape(text[at : match.start()], quote=False))
-        out.append(f'<span class="nohyphen">{escape(text[match.start() : end], quote=False)}</span>')
+        out.append(
+            f'<span class="nohyphen">{escape(text[match.start() : end], quote=False)}</span>'
+        )
         at = end
     out.append(escape(text[at:], quote=False))
     return "".join(out)
@@ -122,5 +120,7 @@ def _compress_punctuation(text: str) -> str:
         half = (char in _CLOSING and after != "" and after in _CLOSING + _OPENING) or (
             char in _OPENING and before != "" and before in _OPENING
         )
-        out.append(f'<span class="halt">{escape(char)}</span>' if half else escape(char, quote=False))
+        out.append(
+            f'<span class="halt">{escape(char)}</span>' if half else escape(char, quote=False)
+        )
     return "".join(out)

@@ -126,7 +126,11 @@ def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
         from briefkit.render.fit import render_fitted_pdf
 
         data, fitted = render_fitted_pdf(
-            edition.brief, env, project.locale(project.source_locale), project.templates_dir / "pdf", where
+            edition.brief,
+            env,
+            project.locale(project.source_locale),
+            project.templates_dir / "pdf",
+            where,
         )
         if fitted.over:
             raise RenderError(

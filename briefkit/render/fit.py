@@ -126,6 +126,7 @@ def fit(
         if step < 0 and over:
             break  # loosening has gone too far
         at += 1
+
     def badness(fitted: Fitted) -> tuple[int, int, int]:
         over = 0 if target is None else max(0, fitted.measure.pages - target)
         return (over, len(fitted.problems), abs(fitted.step))
@@ -182,7 +183,7 @@ def step_css(step: int, language: str) -> str:
             f"html blockquote {{ margin-block: {mm(4)}; }}",
             f"html table {{ margin-block: {mm(3)} {mm(4)}; }}",
             f"html figure.chart {{ margin-block: {mm(4)} {mm(5)}; }}",
-            f"html table.chart-bars {{ margin: 0; }}",
+            "html table.chart-bars { margin: 0; }",
             f"html .about {{ margin-block-start: {mm(6)}; }}",
             f"html span.bar {{ height: {4.5 * bars:.2f}mm; }}",
             f"html table.chart-bars td, html table.chart-bars th {{ padding-block: {1.2 * bars:.2f}mm; }}",
@@ -217,7 +218,9 @@ def measure_document(document: Any) -> Measure:
         if 1 - fills[number] > MAX_HOLE:
             # What did not fit: a float, maybe behind the heading that goes with it.
             pushed = next((unit for kind, unit in following if not _heading(kind, unit)), None)
-            index = float_index[id(pushed.element)] if _is_float(pushed) else -1
+            index = -1
+            if pushed is not None and _is_float(pushed):
+                index = float_index[id(pushed.element)]
             holes.append((number + 1, index, 1 - fills[number]))
         kind, first = following[0]
         lines = [unit for kind, unit in units_of_pages[number] if kind == "line"]
@@ -249,7 +252,7 @@ def _heading(kind: str, unit: Any) -> bool:
 
 
 def _is_float(unit: Any) -> bool:
-    return unit is not None and getattr(unit, "element_tag", None) in FLOATS
+    return getattr(unit, "element_tag", None) in FLOATS
 
 
 def _line_text(line: Any, boxes: Any) -> str:
