@@ -17,6 +17,7 @@ from babel.messages.catalog import Catalog
 from markdown_it import MarkdownIt
 
 from briefkit.errors import BriefError, BriefkitError, raise_all
+from briefkit.l10n.typesetting import date_locale
 from briefkit.locales import LocaleInfo
 from briefkit.project import Policy
 from briefkit.sources.brief import Brief
@@ -64,6 +65,7 @@ class LocalisedChart:
     id: str
     title: str
     bars: tuple[Bar, ...]
+    sources: tuple[str, ...] = ()  # the names of the sources of its figures, in order
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ def localise_brief(
         series=field_text("series"),
         number=brief.number,
         date=brief.date,
-        date_text=format_date(brief.date, "long", locale=locale.babel),
+        date_text=format_date(brief.date, "long", locale=date_locale(locale)),
         publisher=brief.publisher,
         key_messages=messages,
         body=body,
@@ -289,7 +291,8 @@ def _chart(
         )
         for bar, figure in zip(chart.bars, figures, strict=True)
     )
-    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars)
+    sources = tuple(dict.fromkeys(data.sources[f.source].name for f in figures))
+    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars, sources)
 
 
 def _magnitude(value: float | tuple[int, int]) -> float:

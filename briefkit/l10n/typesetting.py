@@ -20,6 +20,10 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from babel import Locale
+
+from briefkit.locales import LocaleInfo
+
 NBSP = "\u00a0"
 # Words a language keeps on the line of the word that follows them.
 _TIED_WORDS: dict[str, str] = {
@@ -34,7 +38,9 @@ _TIED_WORDS: dict[str, str] = {
 _UNHYPHENATED = ("ar", "zh")
 # A word: letters and digits, joined by hyphens or apostrophes inside it.
 _WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
-_NUMBER_THEN_WORD = re.compile(r"(\d[\d.,\u202f\u00a0]*(?:[–-]\d[\d.,]*)?) (?=[^\W\d_])")
+_NUMBER_THEN_WORD = re.compile(
+    r"(\d(?:[\d.,\u202f\u00a0]*\d)?(?:[–-]\d(?:[\d.,]*\d)?)?) (?=[^\W\d_])"
+)
 # The last two characters of a text, with the punctuation and closing marks after each.
 _CJK_TAIL = re.compile(r"\w[^\w\s]*\w[^\w\s]*\s*$")
 
@@ -43,6 +49,17 @@ _CJK_TAIL = re.compile(r"\w[^\w\s]*\w[^\w\s]*\s*$")
 # ones before it.
 _CLOSING = "，。、；：？！）】》」』”’"
 _OPENING = "（【《「『“‘"
+
+
+# The CLDR locale whose date style a language's editions use, where it is not the language's
+# own: the briefs are written in British English, so their dates read "20 November 2023".
+_DATE_LOCALES = {"en": "en_GB"}
+
+
+def date_locale(locale: LocaleInfo) -> Locale:
+    """Return the Babel locale in whose style an edition writes its dates."""
+    code = _DATE_LOCALES.get(locale.code)
+    return Locale.parse(code) if code else locale.babel
 
 
 @dataclass(frozen=True)

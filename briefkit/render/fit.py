@@ -28,8 +28,11 @@ from briefkit.l10n.typesetting import Setting
 from briefkit.locales import LocaleInfo
 
 MAX_LAYOUTS = 12
-MAX_HOLE = 0.15  # of a page: the most a float may leave empty before it
+# Of a page: the most a float may leave empty before it (0.15), less a margin, as the boxes
+# measured here end a little below the ink the layout test measures in the PDF.
+MAX_HOLE = 0.13
 MIN_LAST_PAGE = 0.25  # of a page: the least text on an edition's last page
+SHORT_LINE = 0.7  # of the page's width: a hyphenated line shorter than this is a bad break
 FLOATS = ("table", "figure")
 # Steps from loose (-2) to tight (5): (factor on the space between blocks, added leading,
 # points off the body type, factor on chart bars).
@@ -57,7 +60,8 @@ class Measure:
     last_page_fill: float  # the share of the last page's text area that holds something
     # (page, index of the float pushed to the next page or -1, empty share) per hole
     holes: tuple[tuple[int, int, float], ...]
-    broken_at_turn: tuple[str, ...]  # words hyphenated across a page turn
+    # words hyphenated across a page turn, or with a fragment alone on its line
+    broken_at_turn: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -93,52 +97,58 @@ def fit(
     order = [0, 1, 2, 3, 4, 5, -1, -2]
     deferred: dict[int, int] = {}
     no_hyphen = frozenset[str]()
-    tried: dict[int, Fitted] = {}
-    at = layouts = 0
-    while layouts < MAX_LAYOUTS:
+    tried: list[Fitted] = []
+    at = 0
+    while len(tried) < MAX_LAYOUTS:
         step = order[at]
         document = lay_out(step_css(step, language), deferred, no_hyphen)
-        layouts += 1
         measure = measure_document(document)
-        tried[step] = Fitted(
+        fitted = Fitted(
             document,
             measure,
             step,
             dict(deferred),
             no_hyphen,
-            layouts,
+            len(tried) + 1,
             problems(measure, target),
             target,
         )
-        if measure.broken_at_turn and not no_hyphen >= set(measure.broken_at_turn):
-            no_hyphen |= frozenset(measure.broken_at_turn)
-            continue
-        movable = [i for _, i, _ in measure.holes if i >= 0 and deferred.get(i, 0) in _NEXT_MOVE]
-        if movable:
-            for index in movable:
-                deferred[index] = _NEXT_MOVE[deferred.get(index, 0)]
-            continue
-        over = target is not None and measure.pages > target
-        if not tried[step].problems or at + 1 >= len(order):
+        tried.append(fitted)
+        if not fitted.problems:
             break
-        if over and order[at + 1] < step:
-            break  # only tighter steps can help, and none is left
-        if step < 0 and over:
-            break  # loosening has gone too far
-        at += 1
+        # Every remedy the measure calls for is applied at once, then laid out again.
+        changed = False
+        if not no_hyphen >= set(measure.broken_at_turn):
+            no_hyphen |= frozenset(measure.broken_at_turn)
+            changed = True
+        stuck = False  # a hole no move of a float can fill
+        for _, index, _ in measure.holes:
+            if index >= 0 and deferred.get(index, 0) in _NEXT_MOVE:
+                deferred[index] = _NEXT_MOVE[deferred.get(index, 0)]
+                changed = True
+            else:
+                stuck = True
+        over = fitted.over > 0
+        short = measure.pages > 1 and measure.last_page_fill < MIN_LAST_PAGE
+        if (over or short or stuck) and at + 1 < len(order):
+            # Tighter while over; looser (after the tightest) only while it still fits.
+            if not (over and (order[at + 1] < step or step < 0)):
+                at += 1
+                changed = True
+        if not changed:
+            break
 
-    def badness(fitted: Fitted) -> tuple[int, int, int]:
-        over = 0 if target is None else max(0, fitted.measure.pages - target)
-        return (over, len(fitted.problems), abs(fitted.step))
+    def badness(fitted: Fitted) -> tuple[float, int, int]:
+        return (fitted.over, len(fitted.problems), abs(fitted.step))
 
-    best = min(tried.values(), key=badness)
+    best = min(tried, key=badness)
     return Fitted(
         best.document,
         best.measure,
         best.step,
         best.deferred,
         best.no_hyphen,
-        layouts,
+        len(tried),
         best.problems,
         target,
     )
@@ -155,7 +165,7 @@ def problems(measure: Measure, target: int | None) -> tuple[str, ...]:
     for page, _, share in measure.holes:
         found.append(f"page {page} is {share:.0%} empty at its foot")
     for word in measure.broken_at_turn:
-        found.append(f"{word!r} is hyphenated across a page turn")
+        found.append(f"{word!r} is hyphenated across a page turn or leaves a fragment alone")
     return tuple(found)
 
 
@@ -230,6 +240,27 @@ def measure_document(document: Any) -> Measure:
                 start = _line_text(first, boxes).lstrip()
                 word = end.split()[-1][:-1] + (start.split() or [""])[0]
                 broken.append(_bare(word))
+    # A hyphenated word whose fragment stands alone on a line: at a paragraph's end (a word the
+    # rules left hyphenable), or where WeasyPrint set a word's two halves on lines of their own.
+    laid = [
+        (_line_text(unit, boxes).strip(), unit.width / page._page_box.width)
+        for page, units in zip(document.pages, units_of_pages, strict=True)
+        for kind, unit in units
+        if kind == "line"
+    ]
+    texts = [text for text, _ in laid]
+    for index, line in enumerate(texts[:-1]):
+        if not line.endswith("\u2010"):
+            continue
+        word, at = line.split()[-1][:-1], index + 1
+        # WeasyPrint 70 sometimes breaks a word on a line it leaves short: a hyphen there buys
+        # nothing and leaves a gap.
+        lone = len(line.split()) == 1 or laid[index][1] < SHORT_LINE
+        while at + 1 < len(texts) and len(texts[at].split()) == 1 and texts[at].endswith("\u2010"):
+            word, at, lone = word + texts[at][:-1], at + 1, True  # a word broken more than once
+        lone = lone or len(texts[at].split()) == 1
+        if lone:
+            broken.append(_bare(word + (texts[at].split() or [""])[0]))
     return Measure(len(document.pages), fills[-1] if fills else 0.0, tuple(holes), tuple(broken))
 
 
