@@ -130,11 +130,11 @@ def fit(
                 stuck = True
         over = fitted.over > 0
         short = measure.pages > 1 and measure.last_page_fill < MIN_LAST_PAGE
-        if (over or short or stuck) and at + 1 < len(order):
-            # Tighter while over; looser (after the tightest) only while it still fits.
-            if not (over and (order[at + 1] < step or step < 0)):
-                at += 1
-                changed = True
+        # Tighter while over; looser (after the tightest) only while it still fits.
+        next_step_helps = at + 1 < len(order) and not (over and (order[at + 1] < step or step < 0))
+        if (over or short or stuck) and next_step_helps:
+            at += 1
+            changed = True
         if not changed:
             break
 
