@@ -25,6 +25,7 @@ from babel import Locale
 from briefkit.locales import LocaleInfo
 
 NBSP = "\u00a0"
+MIN_HYPHENATED = 7  # the shortest word brief.css hyphenates (hyphenate-limit-chars: 7 3 3)
 # Words a language keeps on the line of the word that follows them.
 _TIED_WORDS: dict[str, str] = {
     # Prepositions and conjunctions of one letter: a line must not end on them.
@@ -87,11 +88,11 @@ def set_text(text: str, setting: Setting, last: bool) -> str:
     at = 0
     for index, match in enumerate(words):
         word = match.group()
-        keep = "-" in word or word in setting.no_hyphen or (last and index == len(words) - 1)
-        if not keep:
+        final = last and index == len(words) - 1 and _hyphenable(word)
+        if not ("-" in word or word in setting.no_hyphen or final):
             continue
         end = match.end()
-        if last and index == len(words) - 1:
+        if final:
             end = len(text.rstrip())  # the closing punctuation stays with the last word
         out.append(escape(text[at : match.start()], quote=False))
         out.append(
@@ -100,6 +101,11 @@ def set_text(text: str, setting: Setting, last: bool) -> str:
         at = end
     out.append(escape(text[at:], quote=False))
     return "".join(out)
+
+
+def _hyphenable(word: str) -> bool:
+    """Return whether brief.css could hyphenate a word (hyphenate-limit-chars: 7 letters)."""
+    return len(word) >= MIN_HYPHENATED and not any(char.isdigit() for char in word)
 
 
 def _tie(text: str, language: str) -> str:
