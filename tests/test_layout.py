@@ -300,3 +300,55 @@ def test_arabic_pdfs_ask_viewers_to_page_right_to_left(built_series: Project) ->
             preferences = document.Root.get("/ViewerPreferences", {})
             assert preferences.get("/Direction") == direction, locale
             assert preferences.get("/DisplayDocTitle") is not None  # PDF/UA's own stays
+
+
+def test_an_edition_that_cannot_fit_its_target_fails_with_how_much_is_over(
+    sample: Project,
+) -> None:
+    """A brief grown to two pages but declared as one: the fitter tightens it as far as it may,
+    then the artifact fails, naming the brief and how many pages it runs over."""
+    import re
+
+    from briefkit.pipeline import Request, build
+
+    path = sample.briefs_dir / "sample.md"
+    text = path.read_text(encoding="utf-8").replace("number: 1\n", "number: 1\npages: 1\n", 1)
+    more = "\n".join(
+        f"Paragraph {n} of a brief that has grown too long for one page." for n in range(60)
+    )
+    path.write_text(text + "\n" + more.replace("\n", "\n\n") + "\n", encoding="utf-8")
+    report = build(sample, Request(locales=("en",), formats=("pdf",)))
+    [failure] = report.failures
+    message = str(failure.error)
+    found = re.fullmatch(
+        r".*briefs/sample\.md: sample en pdf: (\d\.\d\d) pages over the target of 1 after "
+        r"fitting \(shorten the text, or raise `pages:` in the brief's front matter\)",
+        message,
+    )
+    assert found, message
+    assert float(found.group(1)) > 0
+
+
+def test_the_fitter_moves_a_float_that_leaves_a_hole_and_sets_tighter_while_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fitter's decisions on a made-up layout: a hole before float 0 moves it down a block;
+    an edition over its target is set one step tighter at a time, and no tighter than it needs."""
+    import briefkit.render.fit as fit_module
+    from briefkit.render.fit import Measure, fit, step_css
+
+    calls: list[tuple[str, dict[int, int]]] = []
+
+    def lay_out(css: str, deferred: dict[int, int], no_hyphen: frozenset[str]) -> Measure:
+        calls.append((css, dict(deferred)))
+        return Measure(
+            pages=5 if len(calls) < 3 else 4,  # fits at the third layout
+            last_page_fill=0.6,
+            holes=() if deferred else ((1, 0, 0.3),),
+            broken_at_turn=(),
+        )
+
+    monkeypatch.setattr(fit_module, "measure_document", lambda document: document)
+    fitted = fit(lay_out, "en", 4)  # type: ignore[arg-type]
+    assert calls == [("", {}), (step_css(1, "en"), {0: 1}), (step_css(2, "en"), {0: 1})]
+    assert (fitted.step, fitted.deferred, fitted.layouts, fitted.problems) == (2, {0: 1}, 3, ())

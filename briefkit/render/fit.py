@@ -33,6 +33,7 @@ MAX_LAYOUTS = 12
 MAX_HOLE = 0.13
 MIN_LAST_PAGE = 0.25  # of a page: the least text on an edition's last page
 SHORT_LINE = 0.7  # of the page's width: a hyphenated line shorter than this is a bad break
+SHORT_BREAK = 0.4  # of its block's width: a line shorter than this, not the last, is a bad break
 FLOATS = ("table", "figure")
 # Steps from loose (-2) to tight (5): (factor on the space between blocks, added leading,
 # points off the body type, factor on chart bars).
@@ -62,6 +63,8 @@ class Measure:
     holes: tuple[tuple[int, int, float], ...]
     # words hyphenated across a page turn, or with a fragment alone on its line
     broken_at_turn: tuple[str, ...]
+    # lines WeasyPrint broke short inside a paragraph or cell (`Les` / `signalements…`)
+    short_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,8 @@ def problems(measure: Measure, target: int | None) -> tuple[str, ...]:
         found.append(f"page {page} is {share:.0%} empty at its foot")
     for word in measure.broken_at_turn:
         found.append(f"{word!r} is hyphenated across a page turn or leaves a fragment alone")
+    for line in measure.short_lines:
+        found.append(f"a line breaks short after {line!r}")
     return tuple(found)
 
 
@@ -261,7 +266,27 @@ def measure_document(document: Any) -> Measure:
         lone = lone or len(texts[at].split()) == 1
         if lone:
             broken.append(_bare(word + (texts[at].split() or [""])[0]))
-    return Measure(len(document.pages), fills[-1] if fills else 0.0, tuple(holes), tuple(broken))
+    return Measure(
+        len(document.pages),
+        fills[-1] if fills else 0.0,
+        tuple(holes),
+        tuple(broken),
+        tuple(_short_lines(document, boxes)),
+    )
+
+
+def _short_lines(document: Any, boxes: Any) -> Iterator[str]:
+    """Yield the text of each line of running text that ends far short of its block's edge
+    although the block goes on after it."""
+    for page in document.pages:
+        for block in page._page_box.descendants():
+            lines = [c for c in getattr(block, "children", ()) if isinstance(c, boxes.LineBox)]
+            # Only running text: a table's narrow cells wrap short, a colophon's entries end short.
+            if len(lines) < 2 or block.element_tag not in ("p", "li") or not block.width:
+                continue
+            for line in lines[:-1]:
+                if line.width < SHORT_BREAK * block.width:
+                    yield _line_text(line, boxes).strip()
 
 
 def _units(box: Any, boxes: Any) -> Iterator[tuple[str, Any]]:

@@ -20,6 +20,7 @@ from briefkit.render.templating import render_template
 from briefkit.sources.segments import markdown_parser
 
 TEMPLATE = "pdf/brief.html"
+SHORT_CELL = 24  # characters: a table cell this short is set on one line
 
 
 def render_html(
@@ -140,6 +141,19 @@ class _Renderer(RendererHTML):
             return self.draw(src[6:], str(token.attrs.get("title", "")), alt)
         # Only charts are drawn; any other image is refused earlier, so show its text.
         return escape(alt)
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._cell(tokens, idx, options, env)
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._cell(tokens, idx, options, env)
+
+    def _cell(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # A short cell (a figure with its unit: "More than 32 million", "7–10 ans") is kept on
+        # one line; the table gives its column the room.
+        if len(tokens[idx + 1].content) <= SHORT_CELL:
+            tokens[idx].attrJoin("class", "short")
+        return super().renderToken(tokens, idx, options, env)
 
     def heading_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
