@@ -251,9 +251,11 @@ def test_the_typesetting_rules_mark_what_css_cannot_say() -> None:
     assert set_text("self-generated imagery rose", en, last=False) == (
         '<span class="nohyphen">self-generated</span> imagery rose'
     )
-    assert set_text("children at risk of abuse.", en, last=True) == (
-        'children at risk of <span class="nohyphen">abuse.</span>'
+    assert set_text("children at risk of exploitation.", en, last=True) == (
+        'children at risk of <span class="nohyphen">exploitation.</span>'
     )
+    # A word too short to be hyphenated (brief.css: 7 letters) needs no mark.
+    assert set_text("children at risk of abuse.", en, last=True) == "children at risk of abuse."
     assert set_text("32 million reports", en, last=False) == "32\u00a0million reports"
     assert set_text("Отчёты о насилии в сети — рост", Setting("ru"), last=False) == (
         "Отчёты о\u00a0насилии в\u00a0сети\u00a0— рост"
@@ -267,6 +269,11 @@ def test_the_typesetting_rules_mark_what_css_cannot_say() -> None:
     # Chinese: the paragraph's last two characters stay together; `》（` is set closer.
     assert set_text("《评估》（2023年）指出漏洞。", Setting("zh"), last=True) == (
         '《评估<span class="halt">》</span>（2023年）指出<span class="keep">漏洞。</span>'
+    )
+    # A number is never split by the mark: the text layer must keep 102 whole.
+    assert (
+        set_text("成员国有102。", Setting("zh"), last=True)
+        == '成员国<span class="keep">有102。</span>'
     )
 
 

@@ -43,7 +43,8 @@ _NUMBER_THEN_WORD = re.compile(
     r"(\d(?:[\d.,\u202f\u00a0]*\d)?(?:[–-]\d(?:[\d.,]*\d)?)?) (?=[^\W\d_])"
 )
 # The last two characters of a text, with the punctuation and closing marks after each.
-_CJK_TAIL = re.compile(r"\w[^\w\s]*\w[^\w\s]*\s*$")
+# A number counts as one character: the mark never splits its digits.
+_CJK_TAIL = re.compile(r"(?<!\d)(?:\d+|\w)[^\w\s]*(?:\d+|\w)[^\w\s]*\s*$")
 
 
 # Full-width marks of Simplified Chinese: closing ones carry their blank after the glyph, opening

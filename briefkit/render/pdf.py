@@ -58,7 +58,10 @@ def write_pdf(document: Any, where: str, right_to_left: bool = False) -> bytes:
             pdf.catalog["ViewerPreferences"] = preferences
 
     with _captured_warnings() as warnings:
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True, finisher=finish)
+        try:
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True, finisher=finish)
+        except _Blocked as exc:  # an attachment is loaded only as the PDF is written
+            raise RenderError(f"{where}: blocked a load of {exc.url}", fix=exc.fix) from None
     _fail_on_warnings(warnings, where)
     assert isinstance(pdf, bytes)
     return repair_structure(pdf)
