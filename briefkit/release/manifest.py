@@ -4,6 +4,7 @@ translation completeness and review status) and SHA256SUMS; and the merge of sha
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -11,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from briefkit.errors import BriefkitError, raise_all
 from briefkit.locales import locale_info
-from briefkit.sources.segments import markdown_parser
+from briefkit.sources.segments import plain_text
 
 if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
     from briefkit.l10n.localise import Coverage
-    from briefkit.pipeline import Edition
 
 MANIFEST_FILE = "manifest.json"
 SUMS_FILE = "SHA256SUMS"
@@ -102,9 +103,9 @@ def edition_entry(edition: Edition, fmt: str, path: str, written: Written) -> En
         pages=written.pages,
         sha256=written.sha256,
         cover=written.cover,
-        title=plain_text(brief.title),
-        subtitle=plain_text(brief.subtitle),
-        series=plain_text(brief.series),
+        title=_title_text(brief.title),
+        subtitle=_title_text(brief.subtitle),
+        series=_title_text(brief.series),
         number=brief.number,
         date=brief.date.isoformat(),
         review="reviewed" if brief.reviewed else "draft",
@@ -122,20 +123,6 @@ def completeness(coverage: Coverage) -> Completeness:
         fuzzy=coverage.fuzzy,
         untranslated=coverage.fallback,
     )
-
-
-def plain_text(markdown: str) -> str:
-    """Return inline Markdown (a title) as the text a reader sees."""
-    tokens = markdown_parser().parseInline(markdown)
-    text = "".join(
-        _SPOKEN.get(child.type, child.content if child.type in ("text", "code_inline") else "")
-        for token in tokens
-        for child in token.children or []
-    )
-    return text.strip() or markdown
-
-
-_SPOKEN = {"softbreak": " ", "hardbreak": " "}
 
 
 def make_manifest(
@@ -254,8 +241,6 @@ def _check_shard_set(shards: list[tuple[Path, Manifest]]) -> None:
 
 
 def _missing_files(dist: Path, entries: list[Entry]) -> list[BriefkitError]:
-    from briefkit.release.state import file_sha256
-
     errors: list[BriefkitError] = []
     for entry in sorted(entries, key=lambda e: e.path):
         found = file_sha256(dist / entry.path)
@@ -280,3 +265,20 @@ def _missing_files(dist: Path, entries: list[Entry]) -> list[BriefkitError]:
 def _language(code: str) -> Language:
     info = locale_info(code)
     return Language(info.code, info.bcp47, info.direction, info.native_name, info.english_name)
+
+
+def file_sha256(path: Path) -> str | None:
+    """Return the hex SHA-256 of a file, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _title_text(markdown: str) -> str:
+    """Return a title as a reader sees it (the Markdown itself when nothing is left)."""
+    return plain_text(markdown).strip() or markdown

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
@@ -319,19 +318,21 @@ def _bare(word: str) -> str:
     return word.strip(".,;:!?()[]«»“”\"'’‘…—–")
 
 
-def render_fitted_pdf(
-    brief: LocalisedBrief, env: Environment, source: LocaleInfo, assets_dir: Path, where: str
-) -> tuple[bytes, Fitted]:
-    """Return the PDF of a localised brief fitted to its page target, and how it was fitted."""
+def fit_brief(
+    brief: LocalisedBrief,
+    env: Environment,
+    source: LocaleInfo,
+    lay_out: Callable[[str], Any],
+) -> Fitted:
+    """Return a localised brief laid out and fitted to its page target.
+
+    `lay_out(html)` lays an HTML page out with WeasyPrint (pdf.py, which writes the result)."""
     from briefkit.render.html import render_html
-    from briefkit.render.pdf import lay_out, write_pdf
 
     language = brief.locale.language
 
     def laid_out(css: str, deferred: Mapping[int, int], no_hyphen: frozenset[str]) -> Any:
         setting = Setting(language, no_hyphen)
-        html = render_html(brief, env, source, setting, fit_css=css, deferred=deferred)
-        return lay_out(html, assets_dir, where)
+        return lay_out(render_html(brief, env, source, setting, fit_css=css, deferred=deferred))
 
-    fitted = fit(laid_out, language, brief.pages)
-    return write_pdf(fitted.document, where, right_to_left=brief.locale.is_rtl), fitted
+    return fit(laid_out, language, brief.pages)

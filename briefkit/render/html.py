@@ -109,6 +109,10 @@ def inline_html(text: str, setting: Setting | None = None) -> str:
     return str(renderer.render(parser.parseInline(text), parser.options, {}))
 
 
+# Ids templates/pdf/brief.html gives its own sections; a body heading never takes one.
+TEMPLATE_IDS = ("key-messages", "sources")
+
+
 class _Renderer(RendererHTML):
     """markdown-it's HTML renderer, with `chart:` images drawn as charts, headings given ids and
     text set by the language's typesetting rules."""
@@ -159,8 +163,14 @@ class _Renderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         text = tokens[idx + 1].content
-        slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or f"section-{idx}"
-        tokens[idx].attrSet("id", slug)
+        slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "section"
+        used: set[str] = env.setdefault("ids", set(TEMPLATE_IDS))
+        unique, count = slug, 1
+        while unique in used:  # two headings with the same text, or the template's own ids
+            count += 1
+            unique = f"{slug}-{count}"
+        used.add(unique)
+        tokens[idx].attrSet("id", unique)
         return super().renderToken(tokens, idx, options, env)
 
 

@@ -8,15 +8,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from briefkit.errors import RenderError
 from briefkit.render.pdf_tags import hook_weasyprint_tagging, repair_structure
+from briefkit.render.templating import edition_environment
+
+if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
+    from briefkit.project import Project
 
 PDF_VARIANT = "pdf/ua-1"
 # Renderer messages judged harmless, each with the reason. Anything else fails the artifact.
 HARMLESS_WARNINGS: tuple[tuple[str, str], ...] = ()
+
+
+def render_edition(project: Project, edition: Edition) -> bytes:
+    """Return the PDF of an edition: its HTML through WeasyPrint, assets from templates/pdf/,
+    fitted to the brief's page target (fit.py); an edition still over it fails."""
+    from briefkit.render.fit import fit_brief
+
+    env = edition_environment(project.templates_dir, edition)
+    where = f"{edition.what} pdf"
+    assets = project.templates_dir / "pdf"
+    fitted = fit_brief(
+        edition.brief,
+        env,
+        project.locale(project.source_locale),
+        lambda html: lay_out(html, assets, where),
+    )
+    if fitted.over:
+        raise RenderError(
+            f"{where}: {fitted.over:.2f} pages over the target of {edition.brief.pages} "
+            "after fitting",
+            path=project.briefs_dir / f"{edition.brief.slug}.md",
+            fix="shorten the text, or raise `pages:` in the brief's front matter",
+        )
+    return write_pdf(fitted.document, where, right_to_left=edition.brief.locale.is_rtl)
 
 
 def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
