@@ -161,7 +161,9 @@ def test_every_front_matter_problem_is_reported_at_once_with_its_line(
         "briefs/sample.md:11: `key_messages` must be a list of sentences "
         "(write each message on its own line starting with '- ')",
         "briefs/sample.md:8: unknown front-matter field 'numbr' "
-        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)",
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number, "
+        "pages, document, licence, contact)",
         "briefs/sample.md:13: unknown front-matter field 'old_messages' "
-        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)",
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number, "
+        "pages, document, licence, contact)",
     ]

@@ -275,6 +275,10 @@ def test_the_typesetting_rules_mark_what_css_cannot_say() -> None:
         set_text("成员国有102。", Setting("zh"), last=True)
         == '成员国<span class="keep">有102。</span>'
     )
+    assert (
+        set_text("超过10,000份", Setting("zh"), last=True)
+        == '超过<span class="keep">10,000份</span>'
+    )
 
 
 def test_weasyprint_does_not_justify_chinese_so_it_is_set_ragged() -> None:

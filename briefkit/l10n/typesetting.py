@@ -44,7 +44,10 @@ _NUMBER_THEN_WORD = re.compile(
 )
 # The last two characters of a text, with the punctuation and closing marks after each.
 # A number counts as one character: the mark never splits its digits.
-_CJK_TAIL = re.compile(r"(?:(?<!\d)\d+|[^\W\d])[^\w\s]*(?:\d+|[^\W\d])[^\w\s]*\s*$")
+_NUMBER = r"\d(?:[\d.,]*\d)?"  # 10,000 or 3.5: one unit with its separators
+_CJK_TAIL = re.compile(
+    rf"(?:(?<![\d.,]){_NUMBER}|[^\W\d])[^\w\s]*(?:{_NUMBER}|[^\W\d])[^\w\s]*\s*$"
+)
 
 
 # Full-width marks of Simplified Chinese: closing ones carry their blank after the glyph, opening
