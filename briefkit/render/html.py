@@ -16,8 +16,9 @@ from markupsafe import Markup
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.l10n.typesetting import Setting, set_text
 from briefkit.locales import LocaleInfo
-from briefkit.render.templating import render_template
-from briefkit.sources.segments import markdown_parser
+from briefkit.render.templating import css_string, render_template
+from briefkit.sources.segments import permissive_parser
+from briefkit.sources.urls import link_allowed
 
 TEMPLATE = "pdf/brief.html"
 SHORT_CELL = 24  # characters: a table cell this short is set on one line
@@ -44,7 +45,8 @@ def render_html(
         body=Markup(body_html(brief, env, setting, deferred)),
         inline=lambda text: Markup(inline_html(text, setting)),
         fit_css=Markup(fit_css),
-        page_x_of_y=lambda text: Markup(page_counter_content(text)),
+        # `_` gave the string escaped for HTML; inside <style> it becomes CSS strings instead.
+        page_x_of_y=lambda text: Markup(page_counter_content(Markup(text).unescape())),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
         in_source=lambda text: Markup(in_language(text, source, brief.locale)),
@@ -61,7 +63,7 @@ def page_counter_content(translated: str) -> str:
         elif part == "%(pages)s":
             css.append("counter(pages)")
         elif part:
-            css.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            css.append(css_string(part))
     return " ".join(css) or '""'
 
 
@@ -84,7 +86,7 @@ def body_html(
     deferred: Mapping[int, int] | None = None,
 ) -> str:
     """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html."""
-    parser = markdown_parser()
+    parser = permissive_parser()
     tokens = defer_floats(parser.parse(brief.body), deferred or {})
     renderer = _Renderer(parser)
     renderer.setting = setting or Setting(brief.locale.language)
@@ -102,10 +104,9 @@ def body_html(
 
 def inline_html(text: str, setting: Setting | None = None) -> str:
     """Return inline Markdown (a title, a key message) as HTML without a paragraph."""
-    parser = markdown_parser()
+    parser = permissive_parser()
     renderer = _Renderer(parser)
     renderer.setting = setting or Setting("en")
-    renderer.charts = set()
     return str(renderer.render(parser.parseInline(text), parser.options, {}))
 
 
@@ -117,7 +118,7 @@ class _Renderer(RendererHTML):
     """markdown-it's HTML renderer, with `chart:` images drawn as charts, headings given ids and
     text set by the language's typesetting rules."""
 
-    charts: set[str]
+    charts: frozenset[str] | set[str] = frozenset()  # none in a title or a key message
     draw: Callable[[str, str, str], str]  # (chart id, caption, alt text) -> HTML
     setting: Setting
 
@@ -158,6 +159,29 @@ class _Renderer(RendererHTML):
         if len(tokens[idx + 1].content) <= SHORT_CELL:
             tokens[idx].attrJoin("class", "short")
         return super().renderToken(tokens, idx, options, env)
+
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # The allow-list of sources/urls.py, as the DOCX filter applies it: any other target
+        # (markdown-it's own rule would let `smb:` or a relative path through) is left as text.
+        if not link_allowed(str(tokens[idx].attrs.get("href", ""))):
+            tokens[idx].meta["refused"] = True
+            return ""
+        return super().renderToken(tokens, idx, options, env)
+
+    def link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        depth = 0
+        for opening in reversed(tokens[:idx]):
+            if opening.type == "link_close":
+                depth += 1
+            elif opening.type == "link_open":
+                if depth == 0:
+                    return "" if opening.meta.get("refused") else "</a>"
+                depth -= 1
+        return ""
 
     def heading_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
