@@ -43,7 +43,20 @@ def test_unknown_field_is_named_with_the_allowed_ones(
     path = front(sample, "audience:", "audeince:")
     assert error_of(path) == (
         "briefs/sample.md:4: unknown front-matter field 'audeince' "
-        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)"
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number, "
+        "pages, document, licence, contact)"
+    )
+
+
+@pytest.mark.parametrize("value", ["four", "0", "2.5", "true"])
+def test_a_page_target_must_be_a_whole_number_of_pages(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "audience:", f"pages: {value}\naudience:")
+    assert error_of(path) == (
+        "briefs/sample.md:4: `pages` must be a whole number of pages "
+        "(write the page target as a number, e.g. `pages: 4`)"
     )
 
 
@@ -148,7 +161,9 @@ def test_every_front_matter_problem_is_reported_at_once_with_its_line(
         "briefs/sample.md:11: `key_messages` must be a list of sentences "
         "(write each message on its own line starting with '- ')",
         "briefs/sample.md:8: unknown front-matter field 'numbr' "
-        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)",
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number, "
+        "pages, document, licence, contact)",
         "briefs/sample.md:13: unknown front-matter field 'old_messages' "
-        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)",
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number, "
+        "pages, document, licence, contact)",
     ]

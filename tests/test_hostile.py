@@ -7,6 +7,7 @@ import re
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -495,14 +496,14 @@ def test_a_renderer_crash_fails_one_artifact_and_the_others_build(
 ) -> None:
     import briefkit.render.pdf as module
 
-    real = module.render_pdf
+    real = module.lay_out  # the PDF is laid out (then fitted and written)
 
-    def crash_on_arabic(html: str, assets_dir: Path, where: str) -> bytes:
+    def crash_on_arabic(html: str, assets_dir: Path, where: str) -> Any:
         if where.startswith("sample ar"):
             raise MemoryError("simulated crash")
         return real(html, assets_dir, where)
 
-    monkeypatch.setattr(module, "render_pdf", crash_on_arabic)
+    monkeypatch.setattr(module, "lay_out", crash_on_arabic)
     report = build(sample, Request(locales=("en", "ar"), formats=("pdf",)))
     assert [str(f.error) for f in report.failures] == [
         "sample ar pdf: the renderer crashed: MemoryError: simulated crash (report it with the brief and locale)"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from pdf_layout import faults
 from weasyprint.formatting_structure import boxes
 
 from briefkit.pipeline import Request, build
@@ -186,3 +187,179 @@ def test_tables_and_charts_are_not_split_across_pages(built_series: Project, loc
                     pages_of.setdefault(id(box.element), set()).add(number)
         assert pages_of, path.stem
         assert [pages for pages in pages_of.values() if len(pages) > 1] == [], path.stem
+
+
+# --- Typesetting as a publisher would (issue 15): measured on the built PDFs themselves ---------
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
+def test_every_built_pdf_is_set_without_layout_faults(built_series: Project, locale: str) -> None:
+    """Paragraphs ending on a fragment, fragments of two letters, hyphens across a page turn,
+    single characters on a Chinese last line, editions over their target or ending on a page
+    under a quarter full, and holes over 15 % of a page: all must be 0."""
+    from briefkit.sources.brief import load_brief
+
+    checked = 0
+    for path in built_series.brief_paths():
+        target = load_brief(path).pages
+        assert target == 4, path.stem  # the series declares its length
+        pdf = built_series.dist_dir / path.stem / f"{path.stem}_{locale}.pdf"
+        found = {kind: where for kind, where in faults(pdf, target).items() if where}
+        assert found == {}, (pdf.name, found)
+        checked += 1
+    assert checked == 4
+
+
+def _proof(html_body: str, lang: str, css: str, tmp_path: Path) -> Path:
+    html = (
+        f'<html lang="{lang}"><head><style>@page {{ size: A4; margin: 22mm 20mm 24mm }}'
+        f"body {{ font: 10.5pt/1.5 'Noto Sans' }} {css}</style></head><body>{html_body}</body></html>"
+    )
+    out = tmp_path / "proof.pdf"
+    weasyprint.HTML(string=html).write_pdf(out)
+    return out
+
+
+def test_the_fault_count_sees_what_the_issue_reported(tmp_path: Path) -> None:
+    """The measure is not blind: loose hyphenation, a short last page and a hole are counted."""
+    # Soft hyphens break where the issue saw it (`ex-/ploit`, `spend-/ing.`).
+    body = (
+        '<p style="width: 16mm">ex&shy;ploitation</p>'
+        '<p style="width: 47mm">Governments must stop online child sexual spend&shy;ing.</p>'
+    )
+    loose = faults(_proof(body, "en", "p { margin: 0 0 5mm }", tmp_path), 4)
+    assert loose["fragment of two letters or fewer"] == ["p1: ex‐ploitation"]
+    assert loose["paragraph ends on a hyphenated fragment"] == [
+        "p1: ex‐ploitation",
+        "p1: spend‐ing.",
+    ]
+    holes = "<p>One line.</p><p style='break-before: page'>Another.</p><p>More.</p>" * 5
+    spread = faults(_proof(holes, "en", "", tmp_path), 4)
+    assert spread["page over 15 % empty before the next"]
+    assert spread["over the page target"] == ["6 pages for 4"]
+    assert spread["last page under a quarter full"]
+    # Twenty characters fill a line of twenty ems: the twenty-first goes alone on the next.
+    chinese = "<p style='width: 210pt; font-family: \"Noto Sans CJK SC\"'>" + "的" * 20 + "洞。</p>"
+    zh = faults(_proof(chinese, "zh-Hans", "", tmp_path), None)
+    assert zh["single-character last line in Chinese"] == ["p1: 洞。"]
+
+
+def test_the_typesetting_rules_mark_what_css_cannot_say() -> None:
+    from briefkit.l10n.typesetting import Setting, set_text
+
+    en = Setting("en")
+    assert set_text("self-generated imagery rose", en, last=False) == (
+        '<span class="nohyphen">self-generated</span> imagery rose'
+    )
+    assert set_text("children at risk of exploitation.", en, last=True) == (
+        'children at risk of <span class="nohyphen">exploitation.</span>'
+    )
+    # A word too short to be hyphenated (brief.css: 7 letters) needs no mark.
+    assert set_text("children at risk of abuse.", en, last=True) == "children at risk of abuse."
+    assert set_text("32 million reports", en, last=False) == "32\u00a0million reports"
+    assert set_text("Отчёты о насилии в сети — рост", Setting("ru"), last=False) == (
+        "Отчёты о\u00a0насилии в\u00a0сети\u00a0— рост"
+    )
+    assert set_text("niños y niñas o adultos", Setting("es"), last=False) == (
+        "niños y\u00a0niñas o\u00a0adultos"
+    )
+    assert set_text("governments", en.with_no_hyphen({"governments"}), last=False) == (
+        '<span class="nohyphen">governments</span>'
+    )
+    # Chinese: the paragraph's last two characters stay together; `》（` is set closer.
+    assert set_text("《评估》（2023年）指出漏洞。", Setting("zh"), last=True) == (
+        '《评估<span class="halt">》</span>（2023年）指出<span class="keep">漏洞。</span>'
+    )
+    # A number is never split by the mark: the text layer must keep 102 whole.
+    assert (
+        set_text("成员国有102。", Setting("zh"), last=True)
+        == '成员国<span class="keep">有102。</span>'
+    )
+    assert (
+        set_text("超过10,000份", Setting("zh"), last=True)
+        == '超过<span class="keep">10,000份</span>'
+    )
+
+
+def test_weasyprint_does_not_justify_chinese_so_it_is_set_ragged() -> None:
+    """Why Chinese is not justified: WeasyPrint 70 stretches only spaces (U+0020, U+00A0), and a
+    Chinese line has none, so `text-align: justify` leaves its lines as ragged as before. If this
+    test fails, WeasyPrint has learnt inter-character justification: justify Chinese then."""
+    sentence = (
+        "据报告，自2019年以来，举报数量增加了87%。儿童（7–10岁）受到影响；视频和直播增长最快！"
+    )
+
+    def ends(align: str) -> list[float]:
+        document = page(f'<p style="text-align: {align}">{sentence * 6}</p>', "zh-Hans", "52mm")
+        found = []
+        for box in document.pages[0]._page_box.descendants():
+            if isinstance(box, boxes.LineBox):
+                texts = [t for t in box.descendants() if isinstance(t, boxes.TextBox)]
+                found.append(round(max(t.position_x + t.width for t in texts), 1))
+        return found[:-1]
+
+    assert ends("justify") == ends("start")
+    assert max(ends("start")) - min(ends("start")) > 5  # ragged: lines end at different places
+
+
+def test_arabic_pdfs_ask_viewers_to_page_right_to_left(built_series: Project) -> None:
+    import pikepdf
+
+    for locale, direction in (("ar", "/R2L"), ("en", None)):
+        pdf = built_series.dist_dir / "overview" / f"overview_{locale}.pdf"
+        with pikepdf.open(pdf) as document:
+            preferences = document.Root.get("/ViewerPreferences", {})
+            assert preferences.get("/Direction") == direction, locale
+            assert preferences.get("/DisplayDocTitle") is not None  # PDF/UA's own stays
+
+
+def test_an_edition_that_cannot_fit_its_target_fails_with_how_much_is_over(
+    sample: Project,
+) -> None:
+    """A brief grown to two pages but declared as one: the fitter tightens it as far as it may,
+    then the artifact fails, naming the brief and how many pages it runs over."""
+    import re
+
+    from briefkit.pipeline import Request, build
+
+    path = sample.briefs_dir / "sample.md"
+    text = path.read_text(encoding="utf-8").replace("number: 1\n", "number: 1\npages: 1\n", 1)
+    more = "\n".join(
+        f"Paragraph {n} of a brief that has grown too long for one page." for n in range(60)
+    )
+    path.write_text(text + "\n" + more.replace("\n", "\n\n") + "\n", encoding="utf-8")
+    report = build(sample, Request(locales=("en",), formats=("pdf",)))
+    [failure] = report.failures
+    message = str(failure.error)
+    found = re.fullmatch(
+        r".*briefs/sample\.md: sample en pdf: (\d\.\d\d) pages over the target of 1 after "
+        r"fitting \(shorten the text, or raise `pages:` in the brief's front matter\)",
+        message,
+    )
+    assert found, message
+    assert float(found.group(1)) > 0
+
+
+def test_the_fitter_moves_a_float_that_leaves_a_hole_and_sets_tighter_while_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fitter's decisions on a made-up layout: a hole before float 0 moves it down a block;
+    an edition over its target is set one step tighter at a time, and no tighter than it needs."""
+    import briefkit.render.fit as fit_module
+    from briefkit.render.fit import Measure, fit, step_css
+
+    calls: list[tuple[str, dict[int, int]]] = []
+
+    def lay_out(css: str, deferred: dict[int, int], no_hyphen: frozenset[str]) -> Measure:
+        calls.append((css, dict(deferred)))
+        return Measure(
+            pages=5 if len(calls) < 3 else 4,  # fits at the third layout
+            last_page_fill=0.6,
+            holes=() if deferred else ((1, 0, 0.3),),
+            broken_at_turn=(),
+        )
+
+    monkeypatch.setattr(fit_module, "measure_document", lambda document: document)
+    fitted = fit(lay_out, "en", 4)  # type: ignore[arg-type]
+    assert calls == [("", {}), (step_css(1, "en"), {0: 1}), (step_css(2, "en"), {0: 1})]
+    assert (fitted.step, fitted.deferred, fitted.layouts, fitted.problems) == (2, {0: 1}, 3, ())

@@ -114,7 +114,8 @@ def test_a_chart_is_a_captioned_data_table_whose_summary_is_the_alt_text(
 ) -> None:
     nodes = structure(built_sample, locale)
     [chart] = [n for n in nodes if n.role == "Div"]
-    assert [c.role for c in chart.children] == ["Caption", "Table", "P"]
+    # Caption, data table, the alt text printed below, and the source line (issue 15).
+    assert [c.role for c in chart.children] == ["Caption", "Table", "P", "P"]
     table = chart.children[1]
     # Figures in Arabic text are bidi-isolated (RLI…PDI); the words and figures are the same.
     assert unisolated(table.attributes["Summary"]) == ALTS[locale]
@@ -124,6 +125,8 @@ def test_a_chart_is_a_captioned_data_table_whose_summary_is_the_alt_text(
     # The values are text a screen reader reads, and the alt text is also printed below.
     assert [r.children[2].text for r in rows] == ["139", "10,000"]
     assert squeeze(chart.children[2].text, locale == "ar") == squeeze(ALTS[locale], locale == "ar")
+    source = {"en": "Source:Example Organisation", "ar": "Source:Example Organisation"}[locale]
+    assert squeeze(chart.children[3].text, locale == "ar") == squeeze(source, locale == "ar")
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -17,6 +17,7 @@ from babel.messages.catalog import Catalog
 
 from briefkit.catalogs.po import entry_state, printable, translation_forms
 from briefkit.errors import BriefError, BriefkitError, CatalogError, raise_all
+from briefkit.l10n.typesetting import date_locale
 from briefkit.locales import LocaleInfo
 from briefkit.project import Policy
 from briefkit.sources.brief import Brief
@@ -73,6 +74,7 @@ class LocalisedChart:
     id: str
     title: str
     bars: tuple[Bar, ...]
+    sources: tuple[str, ...] = ()  # the names of the sources of its figures, in order
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class LocalisedBrief:
     # Sorted tuples, not sets: an artifact's key digests them, and a set's order varies by run.
     fallback: tuple[str, ...] = ()
     fuzzy: tuple[str, ...] = ()
+    pages: int | None = None  # the page target, from the front matter
+    document: str = ""  # document number, licence and contact: printed as written
+    licence: str = ""
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -324,6 +330,10 @@ def localise_brief(
             )
         ),
         fuzzy=tuple(sorted({fold(fill(p.text)) for p in lookup.printed if mark and p.fuzzy})),
+        pages=brief.pages,
+        document=brief.document,
+        licence=brief.licence,
+        contact=brief.contact,
     )
 
 
@@ -358,7 +368,7 @@ def write_date(date: dt.date, locale: LocaleInfo) -> str:
     the Gulf, "20 تشرين الثاني/نوفمبر 2023", so every Arabic reader knows the month. Both names
     come from CLDR (ar_SY and ar).
     """
-    written = format_date(date, "long", locale=locale.babel)
+    written = format_date(date, "long", locale=date_locale(locale))
     if locale.language != "ar":
         return written
     month = locale.babel.months["format"]["wide"][date.month]
@@ -402,7 +412,8 @@ def _chart(
         )
         for bar, figure in zip(chart.bars, figures, strict=True)
     )
-    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars)
+    sources = tuple(dict.fromkeys(data.sources[f.source].name for f in figures))
+    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars, sources)
 
 
 def _magnitude(value: float | tuple[int, int]) -> float:

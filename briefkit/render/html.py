@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from babel import Locale
@@ -15,27 +15,40 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from briefkit.l10n.localise import LocalisedBrief
+from briefkit.l10n.typesetting import Setting, set_text
 from briefkit.locales import LocaleInfo
 from briefkit.render.templating import css_string, render_template
 from briefkit.sources.segments import fold, permissive_parser
 from briefkit.sources.urls import link_allowed
 
 TEMPLATE = "pdf/brief.html"
+SHORT_CELL = 24  # characters: a table cell this short is set on one line
 
 
 def render_html(
-    brief: LocalisedBrief, env: Environment, source: LocaleInfo, preview: bool = False
+    brief: LocalisedBrief,
+    env: Environment,
+    source: LocaleInfo,
+    preview: bool = False,
+    setting: Setting | None = None,
+    fit_css: str = "",
+    deferred: Mapping[int, int] | None = None,
 ) -> str:
-    """Return the complete HTML document of a localised brief (a preview marks its fallback
-    and fuzzy text)."""
+    """Return the complete HTML document of a localised brief.
+
+    A preview marks its fallback and fuzzy text; `setting` names words not to hyphenate;
+    `fit_css` holds the fitter's adjustments, and `deferred` how many blocks each float (chart
+    or table, counted from 0) moves down."""
+    setting = setting or Setting(brief.locale.language)
     return render_template(
         env,
         TEMPLATE,
         brief=brief,
         preview=preview,
         source=source,
-        body=Markup(body_html(brief, env, source)),
-        inline=lambda text: Markup(inline_html(text)),
+        body=Markup(body_html(brief, env, source, setting, deferred)),
+        inline=lambda text: Markup(inline_html(text, setting)),
+        fit_css=Markup(fit_css),
         # `_` gave the string escaped for HTML; inside <style> it becomes CSS strings instead.
         page_x_of_y=lambda text: Markup(page_counter_content(Markup(text).unescape())),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
@@ -77,15 +90,22 @@ def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
     return loc.get_language_name(in_.babel) or of.english_name
 
 
-def body_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo | None = None) -> str:
+def body_html(
+    brief: LocalisedBrief,
+    env: Environment,
+    source: LocaleInfo | None = None,
+    setting: Setting | None = None,
+    deferred: Mapping[int, int] | None = None,
+) -> str:
     """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html; a block shown
     in the source language is tagged with it (lang, dir: hyphenated and read as English) and
     classed `fallback`, one printed from a fuzzy entry classed `fuzzy` (a preview shows both)."""
     parser = permissive_parser()
-    tokens = parser.parse(brief.body)
+    tokens = defer_floats(parser.parse(brief.body), deferred or {})
     if source is not None:
         mark_blocks(tokens, brief, source)
     renderer = _Renderer(parser)
+    renderer.setting = setting or Setting(brief.locale.language)
     renderer.draw = lambda chart_id, caption, alt: render_template(
         env,
         "pdf/chart.html",
@@ -117,10 +137,12 @@ def mark_blocks(tokens: Sequence[Token], brief: LocalisedBrief, source: LocaleIn
         block.attrJoin("class", "fallback" if fallback else "fuzzy")
 
 
-def inline_html(text: str) -> str:
+def inline_html(text: str, setting: Setting | None = None) -> str:
     """Return inline Markdown (a title, a key message) as HTML without a paragraph."""
     parser = permissive_parser()
-    return str(_Renderer(parser).render(parser.parseInline(text), parser.options, {}))
+    renderer = _Renderer(parser)
+    renderer.setting = setting or Setting("en")
+    return str(renderer.render(parser.parseInline(text), parser.options, {}))
 
 
 # Ids templates/pdf/brief.html gives its own sections; a body heading never takes one.
@@ -128,10 +150,16 @@ TEMPLATE_IDS = ("key-messages", "sources")
 
 
 class _Renderer(RendererHTML):
-    """markdown-it's HTML renderer, with `chart:` images drawn as charts and headings given ids."""
+    """markdown-it's HTML renderer, with `chart:` images drawn as charts, headings given ids and
+    text set by the language's typesetting rules."""
 
     charts: frozenset[str] | set[str] = frozenset()  # none in a title or a key message
     draw: Callable[[str, str, str], str]  # (chart id, caption, alt text) -> HTML
+    setting: Setting
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        last = not any(t.type == "text" and t.content.strip() for t in tokens[idx + 1 :])
+        return set_text(tokens[idx].content, self.setting, last)
 
     def paragraph_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -153,6 +181,19 @@ class _Renderer(RendererHTML):
             return self.draw(src[6:], str(token.attrs.get("title", "")), alt)
         # Only charts are drawn; any other image is refused earlier, so show its text.
         return escape(alt)
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._cell(tokens, idx, options, env)
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._cell(tokens, idx, options, env)
+
+    def _cell(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # A short cell (a figure with its unit: "More than 32 million", "7–10 ans") is kept on
+        # one line; the table gives its column the room.
+        if len(tokens[idx + 1].content) <= SHORT_CELL:
+            tokens[idx].attrJoin("class", "short")
+        return super().renderToken(tokens, idx, options, env)
 
     def link_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -190,6 +231,45 @@ class _Renderer(RendererHTML):
         used.add(unique)
         tokens[idx].attrSet("id", unique)
         return super().renderToken(tokens, idx, options, env)
+
+
+def defer_floats(tokens: list[Token], deferred: Mapping[int, int]) -> list[Token]:
+    """Return the body's tokens with float k (a chart or a table) moved down deferred[k] blocks
+    (up, when negative).
+
+    This is how a publisher fills the hole a float leaves when it does not fit at the foot of a
+    page: the text after it comes first, or the float goes above the text before it. A float
+    never moves past a heading or another float, so it stays in its section and in order."""
+    if not deferred:
+        return tokens
+    blocks: list[list[Token]] = []
+    for token in tokens:
+        if token.level == 0 and (not blocks or _closed(blocks[-1])):
+            blocks.append([])
+        blocks[-1].append(token)
+    floats = [i for i, block in enumerate(blocks) if _is_float(block)]
+    for index in sorted(deferred, reverse=True):
+        if index >= len(floats):
+            continue
+        at = floats[index]
+        way = 1 if deferred[index] > 0 else -1
+        for _ in range(abs(deferred[index])):
+            to = at + way
+            if not 0 <= to < len(blocks) or _is_float(blocks[to]):
+                break
+            if blocks[to][0].type == "heading_open":
+                break
+            blocks[at], blocks[to] = blocks[to], blocks[at]
+            at = to
+    return [token for block in blocks for token in block]
+
+
+def _closed(block: list[Token]) -> bool:
+    return sum(token.nesting for token in block if token.level == 0) == 0
+
+
+def _is_float(block: list[Token]) -> bool:
+    return block[0].type == "table_open" or _standalone_chart(block, 0) is not None
 
 
 def _standalone_chart(tokens: Sequence[Token], idx: int) -> str | None:

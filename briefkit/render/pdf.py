@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from briefkit.errors import RenderError
-from briefkit.render.html import render_html
 from briefkit.render.pdf_tags import hook_weasyprint_tagging, repair_structure
 from briefkit.render.templating import edition_environment
 
@@ -27,16 +26,39 @@ HARMLESS_WARNINGS: tuple[tuple[str, str], ...] = ()
 
 
 def render_edition(project: Project, edition: Edition) -> bytes:
-    """Return the PDF of an edition: its HTML through WeasyPrint, assets from templates/pdf/."""
+    """Return the PDF of an edition: its HTML through WeasyPrint, assets from templates/pdf/,
+    fitted to the brief's page target (fit.py); an edition still over it fails."""
+    from briefkit.render.fit import fit_brief
+
     env = edition_environment(project.templates_dir, edition)
-    html = render_html(
-        edition.brief, env, project.locale(project.source_locale), project.is_preview
+    where = f"{edition.what} pdf"
+    assets = project.templates_dir / "pdf"
+    fitted = fit_brief(
+        edition.brief,
+        env,
+        project.locale(project.source_locale),
+        lambda html: lay_out(html, assets, where),
+        project.is_preview,
     )
-    return render_pdf(html, project.templates_dir / "pdf", f"{edition.what} pdf")
+    if fitted.over and not project.is_preview:  # a preview shows the text, however long
+        raise RenderError(
+            f"{where}: {fitted.over:.2f} pages over the target of {edition.brief.pages} "
+            "after fitting",
+            path=project.briefs_dir / f"{edition.brief.slug}.md",
+            fix="shorten the text, or raise `pages:` in the brief's front matter",
+        )
+    return write_pdf(fitted.document, where, right_to_left=edition.brief.locale.is_rtl)
 
 
 def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
     """Return the PDF of an HTML document whose relative URLs resolve in assets_dir."""
+    return write_pdf(lay_out(html, assets_dir, where), where)
+
+
+def lay_out(html: str, assets_dir: Path, where: str) -> Any:
+    """Return the WeasyPrint document of an HTML page laid out into pages, not yet written.
+
+    The fitter (fit.py) measures it and may lay the page out again before it is written."""
     import weasyprint  # imported here: a build with nothing to render never loads it
 
     hook_weasyprint_tagging()
@@ -45,11 +67,31 @@ def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=str(assets_dir) + "/", url_fetcher=fetcher
-            )
-            pdf = document.write_pdf(
+            ).render(
                 pdf_variant=PDF_VARIANT, custom_metadata=True, font_config=font_configuration()
             )
         except _Blocked as exc:
+            raise RenderError(f"{where}: blocked a load of {exc.url}", fix=exc.fix) from None
+    _fail_on_warnings(warnings, where)
+    return document
+
+
+def write_pdf(document: Any, where: str, right_to_left: bool = False) -> bytes:
+    """Return the PDF/UA bytes of a laid-out document; `right_to_left` makes viewers page
+    right to left (/ViewerPreferences /Direction /R2L, for Arabic)."""
+
+    def finish(document: Any, pdf: Any) -> None:
+        if right_to_left:
+            import pydyf
+
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
+
+    with _captured_warnings() as warnings:
+        try:
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True, finisher=finish)
+        except _Blocked as exc:  # an attachment is loaded only as the PDF is written
             raise RenderError(f"{where}: blocked a load of {exc.url}", fix=exc.fix) from None
     _fail_on_warnings(warnings, where)
     assert isinstance(pdf, bytes)

@@ -29,6 +29,10 @@ class Brief:
     audience: str
     series: str
     number: int | None
+    pages: int | None  # the page target of every edition (the series: 4)
+    document: str  # the document number, e.g. GTA2023/PB/1
+    licence: str  # e.g. CC BY 4.0
+    contact: str  # an e-mail or web address
     date: dt.date
     publisher: str
     key_messages: tuple[str, ...]
@@ -71,6 +75,10 @@ def load_brief(path: Path) -> Brief:
         audience=front_matter.audience,
         series=front_matter.series,
         number=front_matter.number,
+        pages=front_matter.pages,
+        document=front_matter.document,
+        licence=front_matter.licence,
+        contact=front_matter.contact,
         date=front_matter.date,
         publisher=front_matter.publisher,
         key_messages=tuple(front_matter.key_messages),

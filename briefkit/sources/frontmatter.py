@@ -29,6 +29,11 @@ class FrontMatter(BaseModel):
     audience: str = ""
     series: str = ""
     number: Annotated[int, Field(ge=1, le=9999)] | None = None
+    pages: Annotated[int, Field(ge=1, le=100)] | None = None  # the page target of each edition
+    # Printed as written in every language: an identifier, a licence's name, an address.
+    document: str = ""
+    licence: str = ""
+    contact: str = ""
     date: dt.date
     publisher: Text
     data: Text
@@ -46,6 +51,10 @@ FIELDS = (
     "audience",
     "series",
     "number",
+    "pages",
+    "document",
+    "licence",
+    "contact",
 )
 # What each field must be, and what to do when it is not, in an author's words.
 _EXPECTED = {
@@ -53,6 +62,10 @@ _EXPECTED = {
     "number": (
         "`number` must be a whole number from 1 to 9999",
         "write the brief's place in its series, e.g. `number: 3`",
+    ),
+    "pages": (
+        "`pages` must be a whole number of pages",
+        "write the page target as a number, e.g. `pages: 4`",
     ),
     "key_messages": (
         "`key_messages` must be a list of sentences",
