@@ -64,6 +64,7 @@ class LocalisedChart:
     id: str
     title: str
     bars: tuple[Bar, ...]
+    sources: tuple[Source, ...] = ()  # of its bars' figures, in order of first use
 
 
 @dataclass(frozen=True)
@@ -281,7 +282,8 @@ def _chart(
         )
         for bar, figure in zip(chart.bars, figures, strict=True)
     )
-    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars)
+    sources = tuple(data.sources[sid] for sid in dict.fromkeys(f.source for f in figures))
+    return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars, sources)
 
 
 def _magnitude(value: float | tuple[int, int]) -> float:

@@ -63,14 +63,14 @@ def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
     return of.babel.get_language_name(in_.babel) or of.english_name
 
 
-def body_html(brief: LocalisedBrief, env: Environment) -> str:
-    """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html."""
+def body_html(brief: LocalisedBrief, env: Environment, chart_template: str = "pdf/chart.html") -> str:
+    """Return the brief's body as HTML, charts drawn by the chart template (the PDF's by default)."""
     parser = markdown_parser()
     tokens = parser.parse(brief.body)
     renderer = _Renderer(parser)
     renderer.draw = lambda chart_id, caption, alt: render_template(
         env,
-        "pdf/chart.html",
+        chart_template,
         chart=brief.charts[chart_id],
         caption=caption,
         alt=alt,

@@ -1,0 +1,41 @@
+"""The HTML edition: a localised brief as one self-contained, responsive web page.
+
+Made from the same LocalisedBrief and the same body renderer as the PDF, through
+templates/html/brief.html, with its stylesheet inlined and its charts drawn as HTML tables: the
+page loads nothing, so it reads the same from a web server, a file system or an e-mail.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from jinja2 import Environment
+from markupsafe import Markup
+
+from briefkit.l10n.localise import LocalisedBrief
+from briefkit.locales import LocaleInfo
+from briefkit.render.html import body_html, in_language, inline_html, language_name
+from briefkit.render.templating import render_template
+
+TEMPLATE = "html/brief.html"
+CHART = "html/chart.html"
+MEDIA_TYPE = "text/html"
+
+
+def render_web(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:
+    """Return the HTML edition of a localised brief, as a complete document."""
+    return render_template(
+        env,
+        TEMPLATE,
+        brief=brief,
+        source=source,
+        body=Markup(body_html(brief, env, CHART)),
+        inline=lambda text: Markup(inline_html(text)),
+        format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
+        language_name=language_name,
+        in_source=lambda text: Markup(in_language(text, source, brief.locale)),
+    )
+
+
+def web_bytes(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> bytes:
+    """Return the HTML edition as the bytes of its file (UTF-8)."""
+    return render_web(brief, env, source).encode("utf-8")
