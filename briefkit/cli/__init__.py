@@ -17,6 +17,7 @@ from rich.table import Table
 from briefkit import translations
 from briefkit.catalogs.merge import Merge
 from briefkit.catalogs.stats import Stats, project_stats, total
+from briefkit.cli import serve
 from briefkit.errors import BriefkitError, ErrorList
 from briefkit.pipeline import (
     TIMEOUT,
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "merge", help="join the shard manifests gathered in dist/ into the release's"
     ).set_defaults(run=_merge_shards)
+    serve.add_command(commands)
     return parser
 
 

@@ -63,7 +63,9 @@ def language_name(of: LocaleInfo, in_: LocaleInfo) -> str:
     return of.babel.get_language_name(in_.babel) or of.english_name
 
 
-def body_html(brief: LocalisedBrief, env: Environment, chart_template: str = "pdf/chart.html") -> str:
+def body_html(
+    brief: LocalisedBrief, env: Environment, chart_template: str = "pdf/chart.html"
+) -> str:
     """Return the brief's body as HTML, charts drawn by the chart template (the PDF's by default)."""
     parser = markdown_parser()
     tokens = parser.parse(brief.body)

@@ -1,0 +1,153 @@
+"""The pages of the live preview: one brief in one language as its HTML edition, with what is
+still untranslated or fuzzy marked; or, when an input is broken, the errors with their places.
+
+A preview shows every edition, however incomplete (as `--allow-partial` does) and shows fuzzy
+drafts, so a translator sees a draft in context before confirming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
+from briefkit.errors import BriefkitError, ErrorList
+from briefkit.l10n.localise import LocalisedBrief, check_source, localise_brief
+from briefkit.pipeline import _catalog_or_none, _check_glyphs, _check_quality
+from briefkit.preview.marks import MarkingLookup, Marks
+from briefkit.project import Project
+from briefkit.render.html import render_html
+from briefkit.render.pdf import render_pdf
+from briefkit.render.templating import render_template, template_environment
+from briefkit.render.web import render_web
+from briefkit.sources.brief import load_brief
+from briefkit.sources.segments import Segment, extract_segments
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered preview page: the HTML and how many texts are still owed."""
+
+    html: str
+    untranslated: int = 0
+    fuzzy: int = 0
+    errors: tuple[str, ...] = ()  # `file:line: what (fix)`, when the page shows errors instead
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One brief localised for the preview, with its template strings."""
+
+    brief: LocalisedBrief
+    ui: dict[str, str]
+    marks: Marks
+
+
+def preview_page(project: Project, slug: str, code: str) -> Page:
+    """Return the preview of one brief in one language, or a page listing what is broken."""
+    try:
+        edition = localise_for_preview(project, slug, code)
+    except BriefkitError as error:
+        return error_page(project, slug, code, error)
+    env = template_environment(project.templates_dir, lambda text: edition.ui.get(text, text))
+    try:
+        html = render_web(edition.brief, env, project.locale(project.source_locale))
+    except BriefkitError as error:
+        return error_page(project, slug, code, error)
+    marks = edition.marks
+    return Page(marks.apply(html), marks.count("untranslated"), marks.count("fuzzy"))
+
+
+def preview_pdf(project: Project, slug: str, code: str) -> bytes:
+    """Return the PDF of the previewed edition (fuzzy drafts and English gaps as shown)."""
+    edition = localise_for_preview(project, slug, code, marked=False)
+    env = template_environment(project.templates_dir, lambda text: edition.ui.get(text, text))
+    html = render_html(edition.brief, env, project.locale(project.source_locale))
+    return render_pdf(html, project.templates_dir / "pdf", f"{slug} {code} pdf")
+
+
+def localise_for_preview(project: Project, slug: str, code: str, marked: bool = True) -> Edition:
+    """Return the brief in one language as the preview shows it; raise when an input is broken."""
+    brief = load_brief(project.briefs_dir / f"{slug}.md")
+    segments = extract_segments(
+        brief, _relative(project, brief.path), _relative(project, brief.data.path)
+    )
+    check_source(brief, segments)
+    marks = Marks()
+    policy = dataclasses.replace(project.policy(code), allow_fuzzy=True)
+    is_source = code == project.source_locale
+    path = po_path(project.translations_dir, code, slug)
+    catalog = None if is_source else _catalog_or_none(path, code)
+    _check_quality(project, code, catalog, path, segments)
+    lookup = MarkingLookup(
+        catalog, path, policy, marks if marked and not is_source else None, project.root
+    )
+    localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
+    _check_glyphs(project, lookup, code)
+    ui = _template_strings(project, code, marks if marked and not is_source else None)
+    return Edition(localised, ui, marks)
+
+
+def _template_strings(project: Project, code: str, marks: Marks | None) -> dict[str, str]:
+    template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
+    path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
+    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
+    _check_quality(project, code, catalog, path, [])
+    policy = dataclasses.replace(project.policy(code), allow_fuzzy=True)
+    lookup = MarkingLookup(catalog, path, policy, marks, project.root)
+    where = _relative(project, pot_path(project.translations_dir, TEMPLATES_DOMAIN))
+    ui = {
+        message.id: lookup(
+            Segment(message.id, "template", message.lineno or 0, where, msgctxt=message.context)
+        )
+        for message in template
+        if message.id and isinstance(message.id, str)
+    }
+    _check_glyphs(project, lookup, code)
+    return ui
+
+
+def error_page(project: Project, slug: str, code: str, error: BriefkitError) -> Page:
+    """Return a page that lists the errors, each linked to its file and line."""
+    errors = error.errors if isinstance(error, ErrorList) else (error,)
+    lines = tuple(describe(project, e) for e in errors)
+    env = template_environment(project.templates_dir, lambda text: text)
+    listed = [
+        {"text": text, "href": _href(project, e)} for e, text in zip(errors, lines, strict=True)
+    ]
+    html = render_template(env, "preview/errors.html", slug=slug, code=code, errors=listed)
+    return Page(html, errors=lines)
+
+
+def describe(project: Project, error: BriefkitError) -> str:
+    """Return `file:line: what (fix)`, the file relative to the project root."""
+    if error.path is None:
+        return str(error)
+    where = _relative_or_absolute(project, error.path)
+    at = f"{where}:{error.line}: " if error.line else f"{where}: "
+    fix = f" ({error.fix})" if error.fix else ""
+    return f"{at}{error.message}{fix}"
+
+
+def _href(project: Project, error: BriefkitError) -> str | None:
+    """Return the preview's link to the error's file and line; None outside the project."""
+    try:
+        where = _relative(project, error.path) if error.path is not None else None
+    except ValueError:
+        return None  # never served, so not linked
+    if where is None:
+        return None
+    return "/_source/" + quote(where) + (f"#L{error.line}" if error.line else "")
+
+
+def _relative_or_absolute(project: Project, path: Path) -> str:
+    try:
+        return _relative(project, path)
+    except ValueError:
+        return str(path)
+
+
+def _relative(project: Project, path: Path) -> str:
+    return path.resolve().relative_to(project.root).as_posix()
