@@ -243,7 +243,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         lines = target.read_text(encoding="utf-8", errors="replace").split("\n")
         name = target.relative_to(root).as_posix()
-        page = _render(self.server.preview, "source.html", name=name, lines=lines)
+        page = _render(self.server.preview, "source.html", file=name, lines=lines)
         self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode())
 
     def _events(self) -> None:
