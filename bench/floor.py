@@ -93,14 +93,11 @@ def order_jobs(jobs_file: Path, seconds: dict[str, float]) -> Path:
 
 def editions(project: Any, allow_partial: bool) -> tuple[list[Any], list[Any]]:
     """Return every edition of the project, localised by the pipeline's own stages."""
-    from briefkit import pipeline
+    from briefkit.l10n.editions import load_sources, localise_editions
 
-    failures: list[pipeline.Failure] = []
-    request = pipeline.Request(allow_partial=allow_partial)
-    briefs = pipeline.load_briefs(project, (), failures)
-    segments = {brief.slug: pipeline.source_segments(project, brief, failures) for brief in briefs}
-    ready = [brief for brief in briefs if segments[brief.slug] is not None]
-    return pipeline.localise_all(project, ready, segments, request, None, failures), failures
+    sources = load_sources(project)
+    localised = localise_editions(project, sources, allow_partial=allow_partial)
+    return list(localised.editions), [*sources.failures, *localised.failures]
 
 
 def _gettext(ui: dict[str, str]) -> Any:

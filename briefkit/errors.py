@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -67,6 +68,14 @@ class ErrorList(BriefkitError):
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Something a stage could not make, and why: stages return these, the CLI reports them."""
+
+    what: str  # "overview fr pdf", "overview ar", "overview", "templates fr"
+    error: BriefkitError
 
 
 def raise_all(errors: Iterable[BriefkitError]) -> None:

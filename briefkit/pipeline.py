@@ -1,7 +1,8 @@
-"""The build, as a list of stages: load, extract, localise, check fonts, plan, render, publish.
+"""The build, as a list of stages: load, localise, plan, render, publish.
 
-Each stage takes data and returns data. Failures of one edition or one artifact are collected
-and reported with the others; nothing here prints (progress goes to a callback the CLI gives).
+Each stage takes data and returns data, with what failed beside what it made; failures of one
+edition or one artifact are reported with the others. Nothing here prints: progress goes to a
+callback the CLI gives.
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
-
-from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
-from briefkit.errors import BriefkitError, CatalogError, PolicyError, RenderError, raise_all
-from briefkit.l10n import fonts
-from briefkit.l10n.localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
+from briefkit.errors import BriefkitError, Failure
+from briefkit.l10n.editions import (
+    Edition,
+    TemplateStrings,
+    load_sources,
+    localise_editions,
+    template_strings,
+)
 from briefkit.project import Project
 from briefkit.release import publish
-from briefkit.release.jobs import FORMATS, Job, Rendered, run_jobs
+from briefkit.release.jobs import Job, Rendered, run_jobs
 from briefkit.release.keys import render_inputs
 from briefkit.release.manifest import Manifest, edition_entry
 from briefkit.release.plan import Plan, Shard, artifact_path, plan_build, stale_paths
-from briefkit.release.site import SITE_TEMPLATES, Strings
+from briefkit.release.site import Strings
 from briefkit.release.state import (
     Record,
     State,
@@ -33,8 +36,7 @@ from briefkit.release.state import (
     remove_partial_files,
     save_state,
 )
-from briefkit.sources.brief import Brief, load_brief
-from briefkit.sources.segments import Segment, extract_segments
+from briefkit.render.formats import FORMATS
 
 TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
 
@@ -45,21 +47,12 @@ class Request:
 
     briefs: tuple[str, ...] = ()  # empty: all
     locales: tuple[str, ...] = ()  # empty: all configured
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = tuple(FORMATS)
     allow_partial: bool = False  # previews: build below the completeness threshold
     force: bool = False  # render even what is up to date
     jobs: int = 0  # worker processes; 0: one per core
     shard: Shard | None = None  # build only this share (CI matrix); `merge` joins the shares
     timeout: float = TIMEOUT
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One brief in one language, with the template strings of that language."""
-
-    brief: LocalisedBrief
-    ui: dict[str, str]  # template msgid -> text in this language
-    ui_coverage: Coverage
 
 
 @dataclass(frozen=True)
@@ -72,14 +65,6 @@ class Artifact:
     path: Path
     size: int
     seconds: float = 0.0  # time it took to render, when this build rendered it
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Something that could not be built, and why."""
-
-    what: str  # "overview fr pdf", "overview ar", "overview"
-    error: BriefkitError
 
 
 @dataclass(frozen=True)
@@ -121,28 +106,33 @@ Event = Waiting | Progress
 def build(
     project: Project, request: Request, on_event: Callable[[Event], None] = lambda event: None
 ) -> Report:
-    """Build every requested artifact that is not up to date, then publish dist/; collect failures."""
-    failures: list[Failure] = []
-    briefs = load_briefs(project, request.briefs, failures)
-    segments = {brief.slug: source_segments(project, brief, failures) for brief in briefs}
+    """Build every requested artifact that is not up to date, then publish dist/."""
+    sources = load_sources(project, request.briefs)
     sharding = shard_share(project, request)
-    editions = localise_all(
+    localised = localise_editions(
         project,
-        [b for b in briefs if segments[b.slug] is not None],
-        segments,
-        request,
-        sharding[1] if sharding else None,
-        failures,
+        sources,
+        request.locales,
+        allow_partial=request.allow_partial,
+        share=sharding[1] if sharding else None,
     )
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
         state, removed = tidy_dist(project, load_state(project.dist_dir))
         inputs = render_inputs(project.templates_dir)
-        plan = plan_build(project, editions, request.formats, state, inputs, request.force)
-        state, built = render(project, plan, state, request, on_event, failures)
-        manifest, errors = publish.publish(project, state, site_strings(project), sharding)
-    failures += [Failure("download page", error) for error in errors]
+        plan = plan_build(
+            project, list(localised.editions), request.formats, state, inputs, request.force
+        )
+        state, built, failed = render(project, plan, state, request, on_event)
+        strings = site_strings(project, localised.strings)
+        manifest, errors = publish.publish(project, state, strings, sharding)
+    failures = (
+        *sources.failures,
+        *localised.failures,
+        *failed,
+        *(Failure("download page", error) for error in errors),
+    )
     current = tuple(_artifact(project, record) for record in plan.current)
-    return Report(tuple(built), tuple(failures), tuple(editions), current, removed, manifest)
+    return Report(tuple(built), failures, localised.editions, current, removed, manifest)
 
 
 def merge_shards(
@@ -150,7 +140,7 @@ def merge_shards(
 ) -> tuple[Manifest, list[Failure]]:
     """Join the shard manifests gathered in dist/ into the release's manifest, sums and page."""
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
-        manifest, errors = publish.merge(project, site_strings(project))
+        manifest, errors = publish.merge(project, site_strings(project, {}))
     return manifest, [Failure("download page", error) for error in errors]
 
 
@@ -164,138 +154,17 @@ def shard_share(
     return request.shard, request.shard.share(names, request.locales or project.locales)
 
 
-def load_briefs(project: Project, names: tuple[str, ...], failures: list[Failure]) -> list[Brief]:
-    """Return the requested briefs that load; record the others as failures."""
-    paths = (
-        [project.briefs_dir / f"{name}.md" for name in names] if names else project.brief_paths()
-    )
-    loaded = []
-    for path in paths:
-        try:
-            loaded.append(load_brief(path))
-        except BriefkitError as exc:
-            failures.append(Failure(path.stem, exc))
-    return loaded
-
-
-def source_segments(
-    project: Project, brief: Brief, failures: list[Failure]
-) -> list[Segment] | None:
-    """Return the brief's segments after checking its placeholders and charts."""
-    found = extract_segments(
-        brief, _relative(project, brief.path), _relative(project, brief.data.path)
-    )
-    try:
-        check_source(brief, found)
-    except BriefkitError as exc:
-        failures.append(Failure(brief.slug, exc))
-        return None
-    return found
-
-
-def localise_all(
-    project: Project,
-    briefs: list[Brief],
-    segments: dict[str, list[Segment] | None],
-    request: Request,
-    share: frozenset[tuple[str, str]] | None,
-    failures: list[Failure],
-) -> list[Edition]:
-    """Return every requested brief in every requested locale (of this shard's share, if any)."""
-    editions = []
-    for code in request.locales or project.locales:
-        mine = [b for b in briefs if share is None or (b.slug, code) in share]
-        if not mine:
-            continue
-        try:
-            ui, ui_coverage = template_strings(project, code)
-        except BriefkitError as exc:
-            failures.append(Failure(f"templates {code}", exc))
-            continue
-        for brief in mine:
-            try:
-                localised = localise(
-                    project,
-                    brief,
-                    segments[brief.slug] or [],
-                    code,
-                    request.allow_partial,
-                    ui_coverage,
-                )
-                editions.append(Edition(localised, ui, ui_coverage))
-            except BriefkitError as exc:
-                failures.append(Failure(f"{brief.slug} {code}", exc))
-    return editions
-
-
-def localise(
-    project: Project,
-    brief: Brief,
-    segments: list[Segment],
-    code: str,
-    allow_partial: bool,
-    ui_coverage: Coverage | None = None,
-) -> LocalisedBrief:
-    """Return one brief in one locale, enforcing the locale's quality checks and policy."""
-    policy = project.policy(code)
-    path = po_path(project.translations_dir, code, brief.slug)
-    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
-    _check_quality(project, code, catalog, path, segments)
-    lookup = Lookup(catalog, path, policy)
-    localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
-    _check_glyphs(project, lookup, code)
-    if not allow_partial:
-        enforce_policy(project, code, path, localised.coverage, ui_coverage or Coverage())
-    return localised
-
-
-def template_strings(project: Project, code: str) -> tuple[dict[str, str], Coverage]:
-    """Return the template strings the PDF and DOCX print, in one locale (the source text where
-    untranslated), and their coverage: a label only the download page shows holds back no PDF."""
-    path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
-    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
-    _check_quality(project, code, catalog, path, [])
-    ui, lookup = translate_templates(project, code, _printed_in_artifacts(project))
-    return ui, lookup.coverage()
-
-
-def translate_templates(
-    project: Project, code: str, wanted: Callable[[Message], bool] = lambda message: True
-) -> tuple[dict[str, str], Lookup]:
-    """Return the wanted template strings in one locale, and the lookup that knows which of them
-    were translated."""
-    template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
-    path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
-    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
-    lookup = Lookup(catalog, path, project.policy(code))
-    ui = {
-        message.id: lookup(
-            Segment(message.id, "template", message.lineno or 0, str(path), msgctxt=message.context)
-        )
-        for message in template
-        if message.id and isinstance(message.id, str) and wanted(message)
-    }
-    _check_glyphs(project, lookup, code)
-    return ui, lookup
-
-
-def site_strings(project: Project) -> Strings:
-    """Return, per locale, the template strings and the msgids among them still in English."""
+def site_strings(project: Project, known: dict[str, TemplateStrings]) -> Strings:
+    """Return, per locale, the template strings and the msgids among them still in English: those
+    this build already looked up, and for other locales in dist/ the same lookup and checks."""
+    cache = dict(known)
 
     def strings(code: str) -> tuple[dict[str, str], set[str]]:
-        ui, lookup = translate_templates(project, code)
-        return ui, {p.segment.msgid for p in lookup.printed if not p.translated}
+        if code not in cache:
+            cache[code] = template_strings(project, code)
+        return cache[code].text, set(cache[code].english)
 
     return strings
-
-
-def _printed_in_artifacts(project: Project) -> Callable[[Message], bool]:
-    """Return a test: is this template string used by a template other than the download page's?"""
-    site = (project.templates_dir / SITE_TEMPLATES).relative_to(project.root).as_posix() + "/"
-    return lambda message: (
-        not message.locations
-        or any(not filename.startswith(site) for filename, _ in message.locations)
-    )
 
 
 def tidy_dist(project: Project, state: State) -> tuple[State, tuple[Path, ...]]:
@@ -316,10 +185,10 @@ def render(
     state: State,
     request: Request,
     on_event: Callable[[Event], None],
-    failures: list[Failure],
-) -> tuple[State, list[Artifact]]:
+) -> tuple[State, list[Artifact], list[Failure]]:
     """Render the plan's jobs in worker processes, recording each artifact in the state as it
-    lands; return the state of dist/ (current artifacts included) and what was rendered."""
+    lands; return the state of dist/ (current artifacts included), what was rendered and what
+    failed."""
     for record in plan.current:
         state = state.with_record(record)
     jobs = list(plan.jobs)
@@ -351,8 +220,7 @@ def render(
             seconds=seconds,
         )
     save_state(project.dist_dir, state)
-    failures += failed
-    return state, built
+    return state, built, failed
 
 
 def cores() -> int:
@@ -381,68 +249,3 @@ def _artifact(project: Project, record: Record) -> Artifact:
 def output_path(project: Project, slug: str, locale: str, fmt: str) -> Path:
     """Return where an artifact goes: dist/<slug>/<slug>_<locale>.<format>."""
     return project.dist_dir / artifact_path(slug, locale, fmt)
-
-
-def _check_glyphs(project: Project, lookup: Lookup, code: str) -> None:
-    """Raise for the first text whose characters no pinned font of the locale covers."""
-    stack = fonts.stack_for(project.templates_dir, project.locale(code).language)
-    for printed in lookup.printed:
-        missing = fonts.missing_characters(printed.text, stack)
-        if missing:
-            raise RenderError(
-                f"locale {code}: no pinned font ({', '.join(stack)}) covers {', '.join(missing)}"
-                f" in “{printed.text[:60]}”",
-                path=lookup.path if printed.translated else project.root / printed.segment.path,
-                line=printed.catalog_line if printed.translated else printed.segment.line,
-                fix="replace the character, or add a font that covers it to templates/fonts.yaml",
-            )
-
-
-def _catalog_or_none(path: Path, locale: str) -> Catalog | None:
-    if not path.exists():
-        return None
-    catalog = read_catalog(path, locale)
-    language = str(catalog.locale) if catalog.locale else None
-    if language and language.replace("-", "_") != locale:
-        raise CatalogError(
-            f"header says Language: {language}, but the file is in the {locale} folder",
-            path=path,
-            line=1,
-            fix=f'set "Language: {locale}\\n" in the header',
-        )
-    return catalog
-
-
-def enforce_policy(
-    project: Project, code: str, path: Path, brief: Coverage, templates: Coverage
-) -> None:
-    """Raise unless the brief and the page furniture together are translated enough to publish."""
-    policy = project.policy(code)
-    both = brief + templates
-    if both.percent + 1e-9 >= policy.min_completeness:
-        return
-    hidden_fuzzy = 0 if policy.allow_fuzzy else both.fuzzy
-    raise PolicyError(
-        f"{code} is {both.percent:.1f}% translated, {both.total - both.fallback} of {both.total} "
-        f"entries ({path.name} {brief.total - brief.fallback} of {brief.total}, "
-        f"{TEMPLATES_DOMAIN}.po {templates.total - templates.fallback} of {templates.total}; "
-        f"{both.fallback - hidden_fuzzy} untranslated, {hidden_fuzzy} fuzzy); "
-        f"the release policy needs {policy.min_completeness:g}%",
-        path=path,
-        fix="translate the missing entries, or build a preview with --allow-partial, "
-        "which shows them in English",
-    )
-
-
-def _check_quality(
-    project: Project, code: str, catalog: Catalog | None, path: Path, segments: list[Segment]
-) -> None:
-    """Raise with every error `check` finds in the catalog (or the source) of an edition."""
-    from briefkit.qa.checks import edition_problems
-
-    problems = edition_problems(project, code, catalog, path, segments)
-    raise_all(p.error(project.root) for p in problems if p.severity == "error")
-
-
-def _relative(project: Project, path: Path) -> str:
-    return path.resolve().relative_to(project.root).as_posix()

@@ -24,9 +24,8 @@ from briefkit.catalogs.po import (
     write_catalog,
 )
 from briefkit.errors import CatalogError, ConfigError
-from briefkit.l10n.localise import check_source
+from briefkit.l10n.editions import source_segments
 from briefkit.locales import locale_info
-from briefkit.pipeline import Failure, source_segments
 from briefkit.project import Project
 from briefkit.qa.checks import Problem, check_catalog, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
@@ -60,11 +59,7 @@ def templates(project: Project) -> dict[str, Catalog]:
     english = locale_info(project.source_locale)
     for path in project.brief_paths():
         brief = load_brief(path)
-        failures: list[Failure] = []
-        segments = source_segments(project, brief, failures)
-        if segments is None:
-            raise failures[0].error
-        check_source(brief, segments)
+        segments = source_segments(project, brief)
         notes = {
             "{{ " + f.id + " }}": format_figure(f, english) for f in brief.data.figures.values()
         }

@@ -155,9 +155,9 @@ def set_translation(project: Project, msgid: str, msgstr: str, locale: str = "fr
 def without_qa_gate(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch off the QA gate, which refuses these translations first, to test the renderers'
     own defence behind it."""
-    import briefkit.pipeline
+    import briefkit.l10n.editions
 
-    monkeypatch.setattr(briefkit.pipeline, "_check_quality", lambda *args: None)
+    monkeypatch.setattr(briefkit.l10n.editions, "_check_quality", lambda *args: None)
 
 
 def test_raw_html_in_a_translation_is_shown_as_text(

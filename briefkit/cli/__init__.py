@@ -18,12 +18,11 @@ from briefkit import translations
 from briefkit.catalogs.merge import Merge
 from briefkit.catalogs.stats import Stats, project_stats, total
 from briefkit.cli import serve
-from briefkit.errors import BriefkitError, ErrorList
+from briefkit.errors import BriefkitError, ErrorList, Failure
 from briefkit.pipeline import (
     TIMEOUT,
     Artifact,
     Event,
-    Failure,
     Report,
     Request,
     Waiting,
@@ -33,8 +32,8 @@ from briefkit.pipeline import (
 )
 from briefkit.project import Project, load_project
 from briefkit.qa.checks import Problem
-from briefkit.release.jobs import FORMATS
 from briefkit.release.plan import Shard, parse_shard
+from briefkit.render.formats import FORMATS
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -104,7 +103,7 @@ def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) ->
         "--brief", action="append", default=default, help="only this brief (repeatable)"
     )
     parser.add_argument(
-        "--format", action="append", choices=FORMATS, default=default, help="only this format"
+        "--format", action="append", choices=list(FORMATS), default=default, help="only this format"
     )
     parser.add_argument(
         "--allow-partial",

@@ -14,8 +14,13 @@ from urllib.parse import quote
 
 from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
 from briefkit.errors import BriefkitError, ErrorList
-from briefkit.l10n.localise import LocalisedBrief, check_source, localise_brief
-from briefkit.pipeline import _catalog_or_none, _check_glyphs, _check_quality
+from briefkit.l10n.editions import (
+    _catalog_or_none,
+    _check_glyphs,
+    _check_quality,
+    source_segments,
+)
+from briefkit.l10n.localise import LocalisedBrief, localise_brief
 from briefkit.preview.marks import MarkingLookup, Marks
 from briefkit.project import Project
 from briefkit.render.html import render_html
@@ -23,7 +28,7 @@ from briefkit.render.pdf import render_pdf
 from briefkit.render.templating import render_template, template_environment
 from briefkit.render.web import render_web
 from briefkit.sources.brief import load_brief
-from briefkit.sources.segments import Segment, extract_segments
+from briefkit.sources.segments import Segment
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,7 @@ def preview_pdf(project: Project, slug: str, code: str) -> bytes:
 def localise_for_preview(project: Project, slug: str, code: str, marked: bool = True) -> Edition:
     """Return the brief in one language as the preview shows it; raise when an input is broken."""
     brief = load_brief(project.briefs_dir / f"{slug}.md")
-    segments = extract_segments(
-        brief, _relative(project, brief.path), _relative(project, brief.data.path)
-    )
-    check_source(brief, segments)
+    segments = source_segments(project, brief)
     marks = Marks()
     policy = dataclasses.replace(project.policy(code), allow_fuzzy=True)
     is_source = code == project.source_locale

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from briefkit.errors import BriefkitError, RenderError
 from briefkit.release.pool import Crashed, Raised, run_tasks
+from briefkit.render.formats import FORMATS
 from briefkit.writing import write_atomic
 
 if TYPE_CHECKING:
-    from briefkit.pipeline import Edition
+    from briefkit.l10n.editions import Edition
     from briefkit.project import Project
 
-FORMATS = ("pdf", "docx")
 TASKS_PER_WORKER = 8  # then the worker is replaced, giving its memory back
 COVER_WIDTH = 240  # pixels: shown at 120 CSS pixels, sharp on high-density screens
 # Imported once, before the first worker is forked, so each new worker is ready at once.
@@ -98,7 +98,7 @@ def render_job(job: Job) -> Rendered | BriefkitError:
     dist = job.project.dist_dir
     pages = cover = None
     try:
-        if job.format == "pdf":
+        if FORMATS[job.format].paged:
             png, pages = cover_png(data)
             cover = cover_path(job.path)
             write_atomic(dist / cover, png)
@@ -114,28 +114,8 @@ def render_job(job: Job) -> Rendered | BriefkitError:
 
 
 def render_bytes(project: Project, edition: Edition, fmt: str) -> bytes:
-    """Return the bytes of one artifact (PDF through WeasyPrint, DOCX through pandoc)."""
-    from briefkit.render.html import render_html
-    from briefkit.render.templating import template_environment
-
-    def gettext(text: str) -> str:
-        return edition.ui.get(text, text)
-
-    env = template_environment(project.templates_dir, gettext)
-    where = f"{edition.brief.slug} {edition.brief.locale.code} {fmt}"
-    if fmt == "pdf":
-        from briefkit.render.pdf import render_pdf
-
-        return render_pdf(
-            render_html(edition.brief, env, project.locale(project.source_locale)),
-            project.templates_dir / "pdf",
-            where,
-        )
-    if fmt == "docx":
-        from briefkit.render.docx import render_docx
-
-        return render_docx(edition.brief, env, project, where, gettext)
-    raise RenderError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
+    """Return the bytes of one artifact, rendered by its format's entry."""
+    return FORMATS[fmt].render(project, edition)
 
 
 def cover_png(pdf: bytes) -> tuple[bytes, int]:

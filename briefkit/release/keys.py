@@ -8,6 +8,7 @@ The key is the digest of both, so an artifact whose key is unchanged would come 
 
 from __future__ import annotations
 
+import ast
 import ctypes
 import dataclasses
 import hashlib
@@ -22,9 +23,10 @@ from babel.messages.extract import extract_from_dir
 
 from briefkit.catalogs.po import TEMPLATE_GLOBS
 from briefkit.l10n import fonts
+from briefkit.render.formats import FORMATS
 
 if TYPE_CHECKING:
-    from briefkit.pipeline import Edition
+    from briefkit.l10n.editions import Edition
 
 # Python packages whose code shapes the bytes of a PDF or a DOCX.
 PACKAGES = (
@@ -47,8 +49,6 @@ LIBRARIES = (
     ("libpango-1.0.so.0", "pango_version_string"),
     ("libharfbuzz.so.0", "hb_version_string"),
 )
-# Template files each format reads (DOCX charts are drawn with the PDF's chart templates).
-TEMPLATE_PARTS = {"pdf": ("pdf", "fonts.yaml"), "docx": ("docx", "pdf", "fonts.yaml")}
 
 
 @dataclass(frozen=True)
@@ -56,27 +56,31 @@ class Inputs:
     """Digests of what every artifact of a format depends on besides its edition."""
 
     tools: str  # packages, libraries, Python
-    code: str  # the briefkit package itself
+    code: dict[str, str]  # format -> digest of the briefkit modules its renderer runs
     fonts: str  # the pinned font files
     templates: dict[str, str]  # format -> digest of the template files it reads
     msgids: dict[str, frozenset[str]]  # format -> the template strings its templates use
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+RENDER_JOB = "briefkit.release.jobs"  # renders in the worker and draws the cover thumbnail
 
 
 def render_inputs(project_templates: Path) -> Inputs:
     """Return the digests of the tools, code, fonts and templates of this checkout."""
     return Inputs(
         tools=_digest(tool_versions()),
-        code=_files_digest(_PACKAGE, sorted(_PACKAGE.rglob("*.py"))),
+        code={
+            name: _files_digest(_PACKAGE.parent, renderer_files(f.renderer.partition(":")[0]))
+            for name, f in FORMATS.items()
+        },
         fonts=fonts.fingerprint(project_templates),
         templates={
-            fmt: _files_digest(project_templates, _template_files(project_templates, parts))
-            for fmt, parts in TEMPLATE_PARTS.items()
+            name: _files_digest(project_templates, _template_files(project_templates, f.templates))
+            for name, f in FORMATS.items()
         },
         msgids={
-            fmt: _template_msgids(project_templates, parts) for fmt, parts in TEMPLATE_PARTS.items()
+            name: _template_msgids(project_templates, f.templates) for name, f in FORMATS.items()
         },
     )
 
@@ -96,11 +100,65 @@ def artifact_key(edition: Edition, fmt: str, path: str, source_locale: str, inpu
             "brief": dataclasses.asdict(edition.brief),
             "ui": {msgid: text for msgid, text in edition.ui.items() if msgid in used},
             "tools": inputs.tools,
-            "code": inputs.code,
+            "code": inputs.code.get(fmt, ""),
             "fonts": inputs.fonts,
             "templates": inputs.templates.get(fmt, ""),
         }
     )
+
+
+def renderer_files(module: str) -> list[Path]:
+    """Return the files of the briefkit modules that rendering with `module` runs: the module,
+    what it imports at run time (inside functions too, not for type hints only), recursively,
+    and the job that writes the file. Editing other code (the CLI, the checks) rebuilds nothing:
+    its effect on an artifact is already in the edition's data."""
+    seen: set[Path] = set()
+    waiting = [module, RENDER_JOB]
+    while waiting:
+        path = _module_file(waiting.pop())
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        waiting += _package_inits(path) + _runtime_imports(path)
+    return sorted(seen)
+
+
+def _module_file(module: str) -> Path | None:
+    relative = Path(*module.split("."))
+    for path in (
+        _PACKAGE.parent / relative.with_suffix(".py"),
+        _PACKAGE.parent / relative / "__init__.py",
+    ):
+        if path.is_file():
+            return path
+    return None
+
+
+def _package_inits(path: Path) -> list[str]:
+    """Return the packages whose __init__ runs before the module at path."""
+    parts = path.relative_to(_PACKAGE.parent).with_suffix("").parts[:-1]
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _runtime_imports(path: Path) -> list[str]:
+    """Return the briefkit modules a file imports, skipping `if TYPE_CHECKING:` blocks."""
+    found: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for branch in node.orelse:
+                visit(branch)
+            return
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(node.module)
+            found.extend(f"{node.module}.{alias.name}" for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return [name for name in found if name.split(".")[0] == _PACKAGE.name]
 
 
 def tool_versions() -> dict[str, str]:

@@ -4,6 +4,7 @@ translation completeness and review status) and SHA256SUMS; and the merge of sha
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -14,8 +15,8 @@ from briefkit.locales import locale_info
 from briefkit.sources.segments import markdown_parser
 
 if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
     from briefkit.l10n.localise import Coverage
-    from briefkit.pipeline import Edition
 
 MANIFEST_FILE = "manifest.json"
 SUMS_FILE = "SHA256SUMS"
@@ -254,8 +255,6 @@ def _check_shard_set(shards: list[tuple[Path, Manifest]]) -> None:
 
 
 def _missing_files(dist: Path, entries: list[Entry]) -> list[BriefkitError]:
-    from briefkit.release.state import file_sha256
-
     errors: list[BriefkitError] = []
     for entry in sorted(entries, key=lambda e: e.path):
         found = file_sha256(dist / entry.path)
@@ -280,3 +279,15 @@ def _missing_files(dist: Path, entries: list[Entry]) -> list[BriefkitError]:
 def _language(code: str) -> Language:
     info = locale_info(code)
     return Language(info.code, info.bcp47, info.direction, info.native_name, info.english_name)
+
+
+def file_sha256(path: Path) -> str | None:
+    """Return the hex SHA-256 of a file, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()

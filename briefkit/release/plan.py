@@ -15,7 +15,7 @@ from briefkit.release.manifest import edition_entry
 from briefkit.release.state import Record, State, is_current
 
 if TYPE_CHECKING:
-    from briefkit.pipeline import Edition
+    from briefkit.l10n.editions import Edition
     from briefkit.project import Project
 
 

@@ -20,20 +20,17 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from briefkit.errors import BriefkitError
+from briefkit.l10n.editions import SITE_TEMPLATES
 from briefkit.locales import locale_info
 from briefkit.release.manifest import Entry, Language, Manifest
+from briefkit.render.formats import FORMATS, Format
 from briefkit.render.templating import render_template, template_environment
 
 # locale -> (its template strings, the msgids among them still shown in English)
 Strings = Callable[[str], tuple[dict[str, str], set[str]]]
-SITE_TEMPLATES = "site"  # under templates/
+
 PAGE = f"{SITE_TEMPLATES}/index.html"
 SECTION = f"{SITE_TEMPLATES}/language.html"
-FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX"}
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 @dataclass(frozen=True)
@@ -134,9 +131,18 @@ def _section_environment(
 _ENGLISH = '<span lang="en" dir="ltr">'
 
 
+def _format(name: str) -> Format:
+    """Return a format's entry; a manifest naming another format is refused when it is read."""
+    return FORMATS[name]
+
+
+def _format_order(name: str) -> int:
+    return list(FORMATS).index(name)
+
+
 def _by_brief(entries: list[Entry]) -> list[list[Entry]]:
     groups: dict[str, list[Entry]] = {}
-    for entry in sorted(entries, key=lambda e: list(FORMAT_LABELS).index(e.format)):
+    for entry in sorted(entries, key=lambda e: _format_order(e.format)):
         groups.setdefault(entry.brief, []).append(entry)
     return sorted(
         groups.values(), key=lambda g: (g[0].number is None, g[0].number or 0, g[0].brief)
@@ -170,9 +176,9 @@ def _card(
 
 def _download(entry: Entry, locale: Locale) -> Download:
     return Download(
-        label=FORMAT_LABELS.get(entry.format, entry.format.upper()),
+        label=_format(entry.format).label,
         href=entry.path,
-        media_type=MEDIA_TYPES.get(entry.format, "application/octet-stream"),
+        media_type=_format(entry.format).media_type,
         size=_size(entry.bytes, locale),
         pages=format_decimal(entry.pages, locale=locale) if entry.pages is not None else "—",
     )

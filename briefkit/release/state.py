@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefkit.errors import BriefkitError
-from briefkit.release.manifest import Entry, entry_from_json
+from briefkit.release.manifest import Entry, entry_from_json, file_sha256
 from briefkit.writing import write_if_changed
 
 STATE_FILE = ".state.json"
@@ -89,18 +88,6 @@ def is_current(dist: Path, record: Record | None, key: str) -> bool:
     if entry.cover is not None and not (dist / entry.cover).is_file():
         return False
     return file_sha256(dist / entry.path) == entry.sha256
-
-
-def file_sha256(path: Path) -> str | None:
-    """Return the hex SHA-256 of a file, or None if it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 @contextmanager

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
 from docx import Document
@@ -27,7 +27,15 @@ from briefkit.l10n.localise import LocalisedBrief
 from briefkit.project import Project
 from briefkit.render.charts import chart_png
 from briefkit.render.html import language_name
-from briefkit.render.templating import Gettext, render_template
+from briefkit.render.templating import (
+    Gettext,
+    edition_gettext,
+    render_template,
+    template_environment,
+)
+
+if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
 
 TEMPLATE = "docx/brief.md.j2"
 KEY_MESSAGES = "key-messages"  # the template's div: pandoc writes it as a bookmark around the box
@@ -60,6 +68,13 @@ _NO_ITALIC_SCRIPT = re.compile(
 BOX_STYLES = {"heading": "Key Messages Heading", "item": "Key Messages"}
 READER = "commonmark+pipe_tables+fenced_divs+implicit_figures-raw_html"
 TIMEOUT = 120
+
+
+def render_edition(project: Project, edition: Edition) -> bytes:
+    """Return the DOCX of an edition."""
+    gettext = edition_gettext(edition)
+    env = template_environment(project.templates_dir, gettext)
+    return render_docx(edition.brief, env, project, f"{edition.what} docx", gettext)
 
 
 def render_docx(

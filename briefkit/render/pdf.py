@@ -8,15 +8,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from briefkit.errors import RenderError
+from briefkit.render.html import render_html
 from briefkit.render.pdf_tags import hook_weasyprint_tagging, repair_structure
+from briefkit.render.templating import edition_environment
+
+if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
+    from briefkit.project import Project
 
 PDF_VARIANT = "pdf/ua-1"
 # Renderer messages judged harmless, each with the reason. Anything else fails the artifact.
 HARMLESS_WARNINGS: tuple[tuple[str, str], ...] = ()
+
+
+def render_edition(project: Project, edition: Edition) -> bytes:
+    """Return the PDF of an edition: its HTML through WeasyPrint, assets from templates/pdf/."""
+    env = edition_environment(project.templates_dir, edition)
+    html = render_html(edition.brief, env, project.locale(project.source_locale))
+    return render_pdf(html, project.templates_dir / "pdf", f"{edition.what} pdf")
 
 
 def render_pdf(html: str, assets_dir: Path, where: str) -> bytes:

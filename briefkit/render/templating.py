@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     BytecodeCache,
@@ -14,6 +14,9 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.bccache import Bucket
+
+if TYPE_CHECKING:
+    from briefkit.l10n.editions import Edition
 
 Gettext = Callable[[str], str]
 
@@ -61,3 +64,13 @@ def template_environment(templates_dir: Path, gettext: Gettext) -> Environment:
 def render_template(env: Environment, name: str, **context: Any) -> str:
     """Render one template to text."""
     return env.get_template(name).render(**context)
+
+
+def edition_gettext(edition: Edition) -> Gettext:
+    """Return `_` for an edition's templates: its template strings, the msgid where missing."""
+    return lambda text: edition.ui.get(text, text)
+
+
+def edition_environment(templates_dir: Path, edition: Edition) -> Environment:
+    """Return the environment an edition's templates render in."""
+    return template_environment(templates_dir, edition_gettext(edition))

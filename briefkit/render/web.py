@@ -11,14 +11,21 @@ from babel.numbers import format_decimal
 from jinja2 import Environment
 from markupsafe import Markup
 
+from briefkit.l10n.editions import Edition
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
+from briefkit.project import Project
 from briefkit.render.html import body_html, in_language, inline_html, language_name
-from briefkit.render.templating import render_template
+from briefkit.render.templating import edition_environment, render_template
 
 TEMPLATE = "html/brief.html"
 CHART = "html/chart.html"
-MEDIA_TYPE = "text/html"
+
+
+def render_edition(project: Project, edition: Edition) -> bytes:
+    """Return the HTML edition's file: the page in UTF-8."""
+    env = edition_environment(project.templates_dir, edition)
+    return render_web(edition.brief, env, project.locale(project.source_locale)).encode("utf-8")
 
 
 def render_web(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:
@@ -34,8 +41,3 @@ def render_web(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> s
         language_name=language_name,
         in_source=lambda text: Markup(in_language(text, source, brief.locale)),
     )
-
-
-def web_bytes(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> bytes:
-    """Return the HTML edition as the bytes of its file (UTF-8)."""
-    return render_web(brief, env, source).encode("utf-8")

@@ -1,0 +1,258 @@
+"""Editions: the requested briefs in the requested languages, each checked and ready to render.
+
+An edition is one brief in one language plus the template strings that language prints. Making
+one runs this stage's gates in order: the catalogs' quality checks, the lookup of every entry,
+the pinned fonts' coverage of every printed character, and the locale's release policy. What
+fails is returned as a `Failure` beside what succeeded; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
+from briefkit.errors import (
+    BriefkitError,
+    CatalogError,
+    Failure,
+    PolicyError,
+    RenderError,
+    raise_all,
+)
+from briefkit.l10n import fonts
+from briefkit.l10n.localise import Coverage, LocalisedBrief, Lookup, check_source, localise_brief
+from briefkit.project import Project
+from briefkit.qa.checks import edition_problems
+from briefkit.sources.brief import Brief, load_brief
+from briefkit.sources.segments import Segment, extract_segments
+
+SITE_TEMPLATES = "site"  # templates/site/: the download page, which no artifact prints
+
+
+@dataclass(frozen=True)
+class TemplateStrings:
+    """One locale's template strings, looked up once and shared by every format and the page."""
+
+    text: dict[str, str]  # every template msgid -> its text in this locale (English if missing)
+    english: frozenset[str]  # msgids shown in the source language
+    printed: Coverage  # coverage of the strings that artifacts print (the page's own excluded)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One brief in one language, with the template strings of that language."""
+
+    brief: LocalisedBrief
+    ui: dict[str, str]  # template msgid -> text in this language
+    ui_coverage: Coverage
+
+    @property
+    def what(self) -> str:
+        return f"{self.brief.slug} {self.brief.locale.code}"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The briefs that loaded, with their segments, and what did not load."""
+
+    briefs: tuple[Brief, ...] = ()
+    segments: dict[str, list[Segment]] = field(default_factory=dict)
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Localised:
+    """What localising returns: the editions made, the template strings of each locale, and
+    what failed."""
+
+    editions: tuple[Edition, ...] = ()
+    strings: dict[str, TemplateStrings] = field(default_factory=dict)
+    failures: tuple[Failure, ...] = ()
+
+
+def load_sources(project: Project, names: Iterable[str] = ()) -> Sources:
+    """Return the named briefs (all when none are named) that load and pass their source checks."""
+    names = tuple(names)
+    paths = (
+        [project.briefs_dir / f"{name}.md" for name in names] if names else project.brief_paths()
+    )
+    briefs: list[Brief] = []
+    segments: dict[str, list[Segment]] = {}
+    failures: list[Failure] = []
+    for path in paths:
+        try:
+            brief = load_brief(path)
+            segments[brief.slug] = source_segments(project, brief)
+        except BriefkitError as exc:
+            failures.append(Failure(path.stem, exc))
+            continue
+        briefs.append(brief)
+    return Sources(tuple(briefs), segments, tuple(failures))
+
+
+def source_segments(project: Project, brief: Brief) -> list[Segment]:
+    """Return the brief's segments after checking its placeholders and charts; raise if broken."""
+    found = extract_segments(
+        brief, _relative(project, brief.path), _relative(project, brief.data.path)
+    )
+    check_source(brief, found)
+    return found
+
+
+def localise_editions(
+    project: Project,
+    sources: Sources,
+    locales: Iterable[str] = (),
+    *,
+    allow_partial: bool = False,
+    share: frozenset[tuple[str, str]] | None = None,
+) -> Localised:
+    """Return every brief of `sources` in every locale (all configured when none are named), or
+    only the (brief, locale) pairs of a shard's share."""
+    editions: list[Edition] = []
+    strings: dict[str, TemplateStrings] = {}
+    failures: list[Failure] = []
+    for code in tuple(locales) or project.locales:
+        mine = [b for b in sources.briefs if share is None or (b.slug, code) in share]
+        if not mine:
+            continue
+        try:
+            strings[code] = template_strings(project, code)
+        except BriefkitError as exc:
+            failures.append(Failure(f"templates {code}", exc))
+            continue
+        ui, coverage = strings[code].text, strings[code].printed
+        for brief in mine:
+            try:
+                localised = localise(
+                    project, brief, sources.segments[brief.slug], code, allow_partial, coverage
+                )
+            except BriefkitError as exc:
+                failures.append(Failure(f"{brief.slug} {code}", exc))
+                continue
+            editions.append(Edition(localised, ui, coverage))
+    return Localised(tuple(editions), strings, tuple(failures))
+
+
+def localise(
+    project: Project,
+    brief: Brief,
+    segments: list[Segment],
+    code: str,
+    allow_partial: bool,
+    ui_coverage: Coverage | None = None,
+) -> LocalisedBrief:
+    """Return one brief in one locale, enforcing the locale's quality checks and policy."""
+    policy = project.policy(code)
+    path = po_path(project.translations_dir, code, brief.slug)
+    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
+    _check_quality(project, code, catalog, path, segments)
+    lookup = Lookup(catalog, path, policy)
+    localised = localise_brief(brief, segments, project.locale(code), lookup, policy.reviewed)
+    _check_glyphs(project, lookup, code)
+    if not allow_partial:
+        enforce_policy(project, code, path, localised.coverage, ui_coverage or Coverage())
+    return localised
+
+
+def template_strings(project: Project, code: str) -> TemplateStrings:
+    """Return one locale's template strings, after the same quality checks as a brief's catalog.
+
+    The strings artifacts print are checked against the pinned fonts and counted for the release
+    policy; a label only the download page shows holds back no PDF.
+    """
+    template = read_catalog(pot_path(project.translations_dir, TEMPLATES_DOMAIN))
+    path = po_path(project.translations_dir, code, TEMPLATES_DOMAIN)
+    catalog = None if code == project.source_locale else _catalog_or_none(path, code)
+    _check_quality(project, code, catalog, path, [])
+    in_artifacts = _printed_in_artifacts(project)
+    policy = project.policy(code)
+    printed, page_only = Lookup(catalog, path, policy), Lookup(catalog, path, policy)
+    text = {
+        message.id: (printed if in_artifacts(message) else page_only)(
+            Segment(message.id, "template", message.lineno or 0, str(path), msgctxt=message.context)
+        )
+        for message in template
+        if message.id and isinstance(message.id, str)
+    }
+    _check_glyphs(project, printed, code)
+    english = frozenset(
+        p.segment.msgid for p in (*printed.printed, *page_only.printed) if not p.translated
+    )
+    return TemplateStrings(text, english, printed.coverage())
+
+
+def _printed_in_artifacts(project: Project) -> Callable[[Message], bool]:
+    """Return a test: is this template string used by a template other than the download page's?"""
+    site = (project.templates_dir / SITE_TEMPLATES).relative_to(project.root).as_posix() + "/"
+    return lambda message: (
+        not message.locations
+        or any(not filename.startswith(site) for filename, _ in message.locations)
+    )
+
+
+def _check_glyphs(project: Project, lookup: Lookup, code: str) -> None:
+    """Raise for the first text whose characters no pinned font of the locale covers."""
+    stack = fonts.stack_for(project.templates_dir, project.locale(code).language)
+    for printed in lookup.printed:
+        missing = fonts.missing_characters(printed.text, stack)
+        if missing:
+            raise RenderError(
+                f"locale {code}: no pinned font ({', '.join(stack)}) covers {', '.join(missing)}"
+                f" in “{printed.text[:60]}”",
+                path=lookup.path if printed.translated else project.root / printed.segment.path,
+                line=printed.catalog_line if printed.translated else printed.segment.line,
+                fix="replace the character, or add a font that covers it to templates/fonts.yaml",
+            )
+
+
+def _catalog_or_none(path: Path, locale: str) -> Catalog | None:
+    if not path.exists():
+        return None
+    catalog = read_catalog(path, locale)
+    language = str(catalog.locale) if catalog.locale else None
+    if language and language.replace("-", "_") != locale:
+        raise CatalogError(
+            f"header says Language: {language}, but the file is in the {locale} folder",
+            path=path,
+            line=1,
+            fix=f'set "Language: {locale}\\n" in the header',
+        )
+    return catalog
+
+
+def enforce_policy(
+    project: Project, code: str, path: Path, brief: Coverage, templates: Coverage
+) -> None:
+    """Raise unless the brief and the page furniture together are translated enough to publish."""
+    policy = project.policy(code)
+    both = brief + templates
+    if both.percent + 1e-9 >= policy.min_completeness:
+        return
+    hidden_fuzzy = 0 if policy.allow_fuzzy else both.fuzzy
+    raise PolicyError(
+        f"{code} is {both.percent:.1f}% translated, {both.total - both.fallback} of {both.total} "
+        f"entries ({path.name} {brief.total - brief.fallback} of {brief.total}, "
+        f"{TEMPLATES_DOMAIN}.po {templates.total - templates.fallback} of {templates.total}; "
+        f"{both.fallback - hidden_fuzzy} untranslated, {hidden_fuzzy} fuzzy); "
+        f"the release policy needs {policy.min_completeness:g}%",
+        path=path,
+        fix="translate the missing entries, or build a preview with --allow-partial, "
+        "which shows them in English",
+    )
+
+
+def _check_quality(
+    project: Project, code: str, catalog: Catalog | None, path: Path, segments: list[Segment]
+) -> None:
+    """Raise with every error `check` finds in the catalog (or the source) of an edition."""
+    problems = edition_problems(project, code, catalog, path, segments)
+    raise_all(p.error(project.root) for p in problems if p.severity == "error")
+
+
+def _relative(project: Project, path: Path) -> str:
+    return path.resolve().relative_to(project.root).as_posix()
