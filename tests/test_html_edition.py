@@ -116,7 +116,7 @@ def test_an_edition_loads_nothing_at_all(browser: Browser, built_sample: Project
         assert not re.search(r"<(link|script|img|iframe|object|embed)\b|@import|url\(", text), path
         page = browser.new_page()
         requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         page.goto(path.as_uri())
         page.wait_for_load_state("networkidle")
         assert requests == [path.as_uri()], path

@@ -208,7 +208,7 @@ def test_an_artifact_that_fails_is_reported_while_the_rest_build(sample: Project
         f"{blocker}: sample fr pdf: cannot write it: Is a directory "
         "(make sure dist/ is writable and has room)"
     )
-    assert len(report.artifacts) == 7
+    assert len(report.artifacts) == 11
     assert report.manifest is not None
     assert [e.path for e in report.manifest.artifacts] == [
         p for p in ARTIFACTS if p != "sample/sample_fr.pdf"
@@ -224,8 +224,8 @@ def test_the_cli_ends_non_zero_with_a_summary_of_what_failed(
     lines = printed.splitlines()
     assert "failed sample ar docx" in lines  # as it happens
     assert lines[-2:] == [
-        "7 built, 0 up to date, 1 failed",
-        "dist/ lists 7 artifacts: manifest.json, SHA256SUMS, index.html",
+        "11 built, 0 up to date, 1 failed",
+        "dist/ lists 11 artifacts: manifest.json, SHA256SUMS, index.html",
     ]
     assert any(
         line.startswith("failed sample ar docx: ")
@@ -273,6 +273,8 @@ def assert_complete(dist: Path, allowed: dict[str, set[str]]) -> None:
         if name.endswith(".pdf"):
             with pikepdf.open(path) as pdf:
                 assert len(pdf.pages) == 2
+        elif name.endswith(".html"):
+            assert path.read_text(encoding="utf-8").endswith("</html>\n")
         else:
             assert zipfile.ZipFile(path).testzip() is None
         assert hashlib.sha256(path.read_bytes()).hexdigest() in allowed[name], name
@@ -345,7 +347,7 @@ def test_shards_merged_give_the_full_builds_manifest_sums_and_page(
             shutil.copy(path, target)
     manifest, failures = merge_shards(shards[0])
     assert not failures
-    assert len(manifest.artifacts) == 8
+    assert len(manifest.artifacts) == 12
     for name in ("manifest.json", "SHA256SUMS", "index.html"):
         assert (gathered / name).read_bytes() == (built_sample.dist_dir / name).read_bytes(), name
 
