@@ -224,3 +224,31 @@ def test_the_pdf_of_the_page_on_demand(server: PreviewServer) -> None:
     status, media_type, body = get(server, "/sample/fr/edition.pdf")
     assert (status, media_type) == (200, "application/pdf")
     assert body.startswith(b"%PDF-")
+
+
+def test_a_translator_saves_an_entry_and_the_open_page_shows_it(
+    server: PreviewServer, sample: Project
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    host, port = server.server_address[:2]
+    path = po_path(sample.translations_dir, "fr", "sample")
+    text = path.read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.goto(f"http://{host}:{port}/sample/fr/")
+        assert page.locator("main h2").nth(1).inner_text() == "Contexte"
+        page.evaluate("window.kept = 'the same document'")  # gone if the browser navigated
+        page.wait_for_timeout(300)  # the event stream is open
+        save(path, text.replace('msgstr "Contexte"', 'msgstr "Le contexte"'))
+        page.wait_for_function(
+            "() => document.querySelectorAll('main h2')[1].textContent === 'Le contexte'",
+            timeout=20_000,
+        )
+        assert page.evaluate("window.kept") == "the same document"
+        assert page.locator(".bk-bar").count() == 1  # the bar is not doubled
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        browser.close()

@@ -105,21 +105,22 @@ class MarkingLookup(Lookup):
         self.marks, self.root = marks, root
 
     def __call__(self, segment: Segment) -> str:
-        text = super().__call__(segment)
-        if self.marks is None:
-            return text
+        text, mark = self.served(segment)
+        return text if mark is None or self.marks is None else self.marks.wrap(text, mark)
+
+    def served(self, segment: Segment) -> tuple[str, Mark | None]:
+        """Return the text served for a segment, and its mark if it is still owed."""
+        text = Lookup.__call__(self, segment)
         printed = self.printed[-1]
         message = (
             self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
         )
         if printed.translated and not (message is not None and message.fuzzy):
-            return text
+            return text, None
         state = "fuzzy" if printed.translated else "untranslated"
         if message is not None and message.lineno and self.path is not None:
-            where = Mark(state, self._relative(self.path), int(message.lineno))
-        else:
-            where = Mark(state, segment.path, segment.line)
-        return self.marks.wrap(text, where)
+            return text, Mark(state, self._relative(self.path), int(message.lineno))
+        return text, Mark(state, segment.path, segment.line)
 
     def _relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root.resolve()).as_posix()

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from briefkit.errors import BriefkitError
-from briefkit.preview.pages import Page, error_page, preview_page, preview_pdf
+from briefkit.preview.pages import Memo, Page, error_page, preview_page, preview_pdf
 from briefkit.preview.watch import Snapshot, changes, snapshot
 from briefkit.project import load_project
 from briefkit.render.templating import render_template, template_environment
@@ -53,6 +53,7 @@ class Preview:
         self.selection = selection
         self.project = load_project(self.root)
         self.pages: dict[Key, Page] = {}
+        self.memo = Memo()
         self.generation = 0
         self.history: list[tuple[int, Key]] = []  # (generation, page rebuilt), the latest last
         self.lock = threading.RLock()
@@ -79,12 +80,12 @@ class Preview:
         with self.lock:
             key = (slug, code)
             if key not in self.pages:
-                self.pages[key] = preview_page(self.project, slug, code)
+                self.pages[key] = preview_page(self.project, slug, code, self.memo)
             return self.pages[key]
 
     def pdf(self, slug: str, code: str) -> bytes:
         with self.pdf_lock:
-            return preview_pdf(self.project, slug, code)
+            return preview_pdf(self.project, slug, code, self.memo)
 
     def refresh(self, changed: Iterable[str]) -> list[Key]:
         """Rebuild the pages whose inputs are among the changed paths; return them."""
@@ -98,7 +99,7 @@ class Preview:
             stale = [key for key in self.pages if any(_affects(path, key) for path in changed)]
             for slug, code in stale:
                 if self.serves(slug, code):
-                    self.pages[(slug, code)] = preview_page(self.project, slug, code)
+                    self.pages[(slug, code)] = preview_page(self.project, slug, code, self.memo)
                 else:
                     del self.pages[(slug, code)]
             if stale:
