@@ -48,8 +48,7 @@ def run(project: Project, args: argparse.Namespace) -> int:
         console.print(f"[red]error:[/] cannot listen on {where}: {reason} (choose another --port)")
         return 1
     host, port = server.server_address[:2]
-    first = f"{preview.briefs()[0]}/{preview.locales()[-1]}/" if preview.briefs() else ""
-    console.print(f"preview on http://{escape(str(host))}:{port}/{escape(first)} (Ctrl-C to stop)")
+    console.print(f"preview on http://{escape(str(host))}:{port}/ (Ctrl-C to stop)")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
