@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.errors import BriefError
+from briefkit.errors import BriefkitError
 from briefkit.project import Project
 from briefkit.sources.brief import load_brief
 
@@ -16,7 +16,7 @@ def write(project: Project, text: str, name: str = "sample.md") -> Path:
 
 
 def error_of(path: Path) -> str:
-    with pytest.raises(BriefError) as caught:
+    with pytest.raises(BriefkitError) as caught:
         load_brief(path)
     return str(caught.value)
 
@@ -98,3 +98,57 @@ def test_control_characters_are_refused_with_their_line(
         "briefs/sample.md:15: control character U+0000 in the text "
         "(delete it; a brief holds only printable text, tabs and line breaks)"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "audience: For testers",
+            "audience: !foo For testers",
+            "briefs/sample.md:4: YAML tag '!foo' is not allowed "
+            "(remove the tag; write plain text, numbers, dates, lists and mappings)",
+        ),
+        (
+            "audience: For testers",
+            "audience: !!binary aGVsbG8=",
+            "briefs/sample.md:4: YAML tag 'tag:yaml.org,2002:binary' is not allowed "
+            "(remove the tag; write plain text, numbers, dates, lists and mappings)",
+        ),
+        (
+            "date: 2023-10-17",
+            "date: 2023-13-45",
+            "briefs/sample.md:7: '2023-13-45' is not a valid value "
+            "(write dates as real YYYY-MM-DD dates, or quote the value to keep it as text)",
+        ),
+    ],
+)
+def test_yaml_tags_and_impossible_dates_are_refused_with_their_line(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, old: str, new: str, message: str
+) -> None:
+    monkeypatch.chdir(sample.root)
+    assert error_of(front(sample, old, new)) == message
+
+
+def test_every_front_matter_problem_is_reported_at_once_with_its_line(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample.root)
+    path = front(sample, "date: 2023-10-17", "date: '2023-10-17'\nnumbr: 2")
+    text = path.read_text(encoding="utf-8").replace("number: 1", "number: true")
+    text = text.replace("title:", "title: 12 #", 1)
+    path.write_text(
+        text.replace("key_messages:", "key_messages: []\nold_messages:", 1), encoding="utf-8"
+    )
+    assert error_of(path).splitlines() == [
+        "briefs/sample.md:2: `title` must be text (quote the value)",
+        "briefs/sample.md:6: `number` must be a whole number from 1 to 9999 "
+        "(write the brief's place in its series, e.g. `number: 3`)",
+        "briefs/sample.md:7: `date` is not a date (write it as YYYY-MM-DD)",
+        "briefs/sample.md:11: `key_messages` must be a list of sentences "
+        "(write each message on its own line starting with '- ')",
+        "briefs/sample.md:8: unknown front-matter field 'numbr' "
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)",
+        "briefs/sample.md:13: unknown front-matter field 'old_messages' "
+        "(use one of title, date, publisher, data, key_messages, subtitle, audience, series, number)",
+    ]

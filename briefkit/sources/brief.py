@@ -6,19 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from briefkit.errors import BriefError
 from briefkit.sources.data import Dataset, load_dataset
+from briefkit.sources.frontmatter import check_front_matter
 from briefkit.sources.textfile import read_utf8
 from briefkit.sources.yamlsource import Lines, load_yaml
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BRIEF_BYTES = 1_000_000
-REQUIRED = ("title", "date", "publisher", "data", "key_messages")
-OPTIONAL = ("subtitle", "audience", "series", "number")
-TRANSLATABLE = ("title", "subtitle", "audience", "series")
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ def load_brief(path: Path) -> Brief:
     text = _read_text(path)
     front, body, body_line = _split_front_matter(text, path)
     meta, lines = load_yaml(front, path, first_line=2)
-    meta = _check_meta(meta, lines, path)
+    front_matter = check_front_matter(meta, lines, path)
     if not body.strip():
         raise BriefError(
             "the brief has no body",
@@ -65,18 +62,18 @@ def load_brief(path: Path) -> Brief:
             line=body_line,
             fix="write the brief below the front matter",
         )
-    data = load_dataset(_data_path(path, meta["data"], lines))
+    data = load_dataset(_data_path(path, front_matter.data, lines))
     return Brief(
         slug=slug,
         path=path,
-        title=meta["title"],
-        subtitle=meta.get("subtitle", ""),
-        audience=meta.get("audience", ""),
-        series=meta.get("series", ""),
-        number=meta.get("number"),
-        date=meta["date"],
-        publisher=meta["publisher"],
-        key_messages=tuple(meta["key_messages"]),
+        title=front_matter.title,
+        subtitle=front_matter.subtitle,
+        audience=front_matter.audience,
+        series=front_matter.series,
+        number=front_matter.number,
+        date=front_matter.date,
+        publisher=front_matter.publisher,
+        key_messages=tuple(front_matter.key_messages),
         body=body,
         body_line=body_line,
         lines=lines,
@@ -122,49 +119,6 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
         line=1,
         fix="add a line '---' after the YAML fields",
     )
-
-
-def _check_meta(meta: Any, lines: Lines, path: Path) -> dict[str, Any]:
-    if not isinstance(meta, dict):
-        raise BriefError(
-            "front matter must be a YAML mapping", path=path, line=2, fix="write `key: value` lines"
-        )
-    for key in meta:
-        if key not in REQUIRED + OPTIONAL:
-            raise BriefError(
-                f"unknown front-matter field {key!r}",
-                path=path,
-                line=lines.get((key,), 2),
-                fix=f"use one of {', '.join(REQUIRED + OPTIONAL)}",
-            )
-    for key in REQUIRED:
-        if key not in meta:
-            raise BriefError(f"front matter has no `{key}`", path=path, line=2, fix=f"add `{key}:`")
-    for key in (*TRANSLATABLE, "publisher", "data"):
-        if key in meta and not isinstance(meta[key], str):
-            raise BriefError(
-                f"`{key}` must be text", path=path, line=lines.get((key,), 2), fix="quote the value"
-            )
-    if not isinstance(meta["date"], dt.date):
-        raise BriefError(
-            "`date` is not a date",
-            path=path,
-            line=lines.get(("date",), 2),
-            fix="write it as YYYY-MM-DD",
-        )
-    messages = meta["key_messages"]
-    if (
-        not isinstance(messages, list)
-        or not messages
-        or not all(isinstance(m, str) for m in messages)
-    ):
-        raise BriefError(
-            "`key_messages` must be a list of sentences",
-            path=path,
-            line=lines.get(("key_messages",), 2),
-            fix="write each message on its own line starting with '- '",
-        )
-    return meta
 
 
 def _data_path(brief_path: Path, name: str, lines: Lines) -> Path:

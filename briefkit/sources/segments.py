@@ -19,7 +19,8 @@ from functools import cache, lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefkit.sources.brief import TRANSLATABLE, Brief
+from briefkit.sources.brief import Brief
+from briefkit.sources.frontmatter import TRANSLATABLE
 from briefkit.sources.placeholders import PLACEHOLDER
 
 IMAGE = re.compile(

@@ -10,6 +10,12 @@ import yaml
 from briefkit.errors import BriefError
 
 Lines = dict[tuple[str | int, ...], int]
+# The only YAML types a brief, a data file or the glossary holds; any other tag (`!foo`,
+# `!!binary`, `!!python/...`) is refused rather than constructed.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+)
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, Lines]:
@@ -49,7 +55,15 @@ def _value(
             fix="write the value out in full",
         )
     seen.add(id(node))
-    lines[key] = first + node.start_mark.line
+    line = first + node.start_mark.line
+    lines[key] = line
+    if node.tag not in _PLAIN_TAGS:
+        raise BriefError(
+            f"YAML tag {node.tag!r} is not allowed",
+            path=path,
+            line=line,
+            fix="remove the tag; write plain text, numbers, dates, lists and mappings",
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -67,7 +81,16 @@ def _value(
         return [
             _value(item, (*key, i), lines, first, path, seen) for i, item in enumerate(node.value)
         ]
-    return _CONSTRUCTOR.construct_object(node)
+    try:
+        return _CONSTRUCTOR.construct_object(node)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        # YAML reads 2023-13-45 as a date, then the calendar refuses it.
+        raise BriefError(
+            f"{node.value!r} is not a valid value",
+            path=path,
+            line=line,
+            fix="write dates as real YYYY-MM-DD dates, or quote the value to keep it as text",
+        ) from None
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
