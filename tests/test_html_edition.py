@@ -274,3 +274,21 @@ def test_the_edition_is_byte_reproducible(sample: Project) -> None:
     localised = localise_editions(sample, load_sources(sample), ("ar",))
     edition = localised.editions[0]
     assert render_edition(sample, edition) == render_edition(sample, edition)
+
+
+def test_raw_html_in_a_brief_is_shown_as_text_and_runs_nothing(sample: Project) -> None:
+    brief = sample.briefs_dir / "sample.md"
+    brief.write_text(
+        brief.read_text(encoding="utf-8")
+        + '\n<script>alert(1)</script> <img src="https://example.org/x.png"> [x](javascript:alert(1))\n',
+        encoding="utf-8",
+    )
+    localised = localise_editions(sample, load_sources(sample), ("en",))
+    assert not localised.failures, [str(f.error) for f in localised.failures]
+    html = render_edition(sample, localised.editions[0]).decode("utf-8")
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=&quot;https://example.org/x.png&quot;&gt;"
+        in html
+    )
+    assert "<script" not in html and "<img" not in html
+    assert "[x](javascript:alert(1))" in html and 'href="javascript' not in html  # not a link
