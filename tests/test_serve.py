@@ -252,3 +252,16 @@ def test_a_translator_saves_an_entry_and_the_open_page_shows_it(
         assert page.locator(".bk-bar").count() == 1  # the bar is not doubled
         assert page.evaluate("document.documentElement.lang") == "fr"
         browser.close()
+
+
+def test_an_unknown_locale_or_brief_is_refused_before_serving(
+    sample: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefkit.cli import main
+
+    assert main(["--root", str(sample.root), "serve", "--lang", "pt_BR"]) == 2
+    assert capsys.readouterr().err == (
+        "error: locale 'pt_BR' is not configured in pyproject.toml [tool.briefkit] locales\n"
+    )
+    assert main(["--root", str(sample.root), "serve", "--brief", "other"]) == 2
+    assert capsys.readouterr().err == "error: no brief 'other' in briefs/ (there are: sample)\n"
