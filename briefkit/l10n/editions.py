@@ -49,6 +49,7 @@ class Edition:
     brief: LocalisedBrief
     ui: dict[str, str]  # template msgid -> text in this language
     ui_coverage: Coverage
+    english: frozenset[str] = frozenset()  # template msgids shown in the source language
 
     @property
     def what(self) -> str:
@@ -134,7 +135,7 @@ def localise_editions(
             except BriefkitError as exc:
                 failures.append(Failure(f"{brief.slug} {code}", exc))
                 continue
-            editions.append(Edition(localised, ui, coverage))
+            editions.append(Edition(localised, ui, coverage, strings[code].english))
     return Localised(tuple(editions), strings, tuple(failures))
 
 

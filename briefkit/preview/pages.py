@@ -158,19 +158,16 @@ def _template_strings(
         policy = dataclasses.replace(project.policy(code), allow_fuzzy=True)
         lookup = MarkingLookup(catalog, path, policy, None, project.root)
         where = _relative(project, pot)
-        served = {
-            message.id: (
-                lookup.served(
-                    Segment(
-                        message.id, "template", message.lineno or 0, where, msgctxt=message.context
-                    )
-                )
-                if code != project.source_locale
-                else (lookup(Segment(message.id, "template", message.lineno or 0, where)), None)
+        is_source = code == project.source_locale
+        served = {}
+        for message in template:
+            if not (message.id and isinstance(message.id, str)):
+                continue
+            segment = Segment(
+                message.id, "template", message.lineno or 0, where, msgctxt=message.context
             )
-            for message in template
-            if message.id and isinstance(message.id, str)
-        }
+            text, mark = lookup.served(segment)
+            served[message.id] = (text, None if is_source else mark)  # the source owes nothing
         _check_glyphs(project, lookup, code)
         return served
 

@@ -16,7 +16,12 @@ from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
 from briefkit.project import Project
 from briefkit.render.html import body_html, in_language, inline_html, language_name
-from briefkit.render.templating import edition_environment, render_template
+from briefkit.render.templating import (
+    Gettext,
+    edition_environment,
+    render_template,
+    template_environment,
+)
 
 TEMPLATE = "html/brief.html"
 CHART = "html/chart.html"
@@ -24,8 +29,27 @@ CHART = "html/chart.html"
 
 def render_edition(project: Project, edition: Edition) -> bytes:
     """Return the HTML edition's file: the page in UTF-8."""
-    env = edition_environment(project.templates_dir, edition)
-    return render_web(edition.brief, env, project.locale(project.source_locale)).encode("utf-8")
+    source = project.locale(project.source_locale)
+    if edition.brief.locale.code == source.code:
+        env = edition_environment(project.templates_dir, edition)
+    else:
+        gettext = marked_gettext(edition.ui, edition.english, source)
+        env = template_environment(project.templates_dir, gettext)
+    return render_web(edition.brief, env, source).encode("utf-8")
+
+
+def marked_gettext(ui: dict[str, str], untranslated: frozenset[str], source: LocaleInfo) -> Gettext:
+    """Return `_` for the page: a string still in the source language is marked with its
+    language, so a screen reader reads it with the right voice (a preview built with
+    --allow-partial; a release has none)."""
+    wrapper = Markup(f'<span lang="{source.bcp47}" dir="{source.direction}">{{}}</span>')
+
+    def gettext(text: str) -> str:
+        found = ui.get(text, text)
+        # Jinja takes a translation as markup (Markup(rv) % values); so does the wrapper.
+        return wrapper.format(Markup(found)) if text in untranslated or text not in ui else found
+
+    return gettext
 
 
 def render_web(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:
