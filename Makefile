@@ -4,13 +4,21 @@ PYTHON := .venv/bin/python
 # Reproducible output: timestamps come from the last commit unless the caller sets one.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
 
-.PHONY: build test setup setup-test golden lint bench images
+.PHONY: build test test-fast setup setup-test golden lint lock bench images
 
 build: setup
 	$(PYTHON) build.py
 
 test: setup-test
 	$(PYTHON) -m pytest
+
+# The fast loop while editing: everything but the end-to-end tests that render PDFs and DOCX.
+test-fast: setup-test
+	$(PYTHON) -m pytest -m "not e2e" -q
+
+# Pin every transitive Python package (requirements.lock) after changing a pin in pyproject.toml.
+lock:
+	scripts/lock.sh
 
 setup:
 	@scripts/setup.sh
@@ -27,7 +35,7 @@ images: setup
 	$(PYTHON) scripts/make_images.py
 
 lint: setup-test
-	$(PYTHON) -m ruff check briefkit tests && $(PYTHON) -m ruff format --check briefkit tests && $(PYTHON) -m mypy briefkit
+	$(PYTHON) -m ruff check briefkit tests bench scripts && $(PYTHON) -m ruff format --check briefkit tests bench scripts && $(PYTHON) -m mypy briefkit && .venv/bin/lint-imports
 
 # The benchmark (docs/benchmarks.md): about 15 minutes on 2 cores; `BENCH=--quick` for about 5.
 bench:

@@ -82,6 +82,7 @@ def as_json(results: Results) -> dict[str, Any]:
             "total": incremental.total,
             "expected": incremental.expected,
             **{t.name: t.as_json() for t in (incremental.full, incremental.noop, incremental.edit)},
+            "shards": [t.as_json() for t in incremental.shards],
         },
         "scale": [
             {
@@ -205,7 +206,7 @@ def _incremental_table(incremental: Incremental) -> Table:
         "Rounds",
         title=f"Rebuilds ({incremental.edited})",
     )
-    for timing in (incremental.full, incremental.noop, incremental.edit):
+    for timing in (incremental.full, incremental.noop, incremental.edit, *incremental.shards):
         best = timing.best
         if best:
             table.add_row(

@@ -31,16 +31,19 @@ class Pipeline:
     jobs_flag: bool  # --jobs N (the release build); without it the build is serial
     incremental: bool  # a rebuild skips what is up to date (the release build's --force exists)
     checkout: Path = REPO  # whose build.py (and so whose briefkit) runs
+    json_report: bool = False  # build --json: the report the benchmark reads
 
-    def build(self, root: Path, jobs: int, allow_partial: bool) -> Run:
-        """Run one build of the project at root; return the run."""
-        command = [self.python, str(self.checkout / "build.py"), "--root", str(root)]
+    def build(self, root: Path, jobs: int, allow_partial: bool, *extra: str) -> Run:
+        """Run one build of the project at root (with extra options); return the run."""
+        command = [self.python, str(self.checkout / "build.py"), "--root", str(root), *extra]
         for fmt in BENCH_FORMATS:  # the formats the goals were set for, HTML editions aside
             command += ["--format", fmt]
         if self.jobs_flag:
             command += ["--jobs", str(jobs)]
         if allow_partial:
             command.append("--allow-partial")
+        if self.json_report:
+            command.append("--json")
         return run_command(command, cwd=root)
 
 
@@ -60,7 +63,7 @@ class Sample:
 
     @staticmethod
     def of(run: Run) -> Sample:
-        built, current = counts(run.stderr)
+        built, current = counts(run.stderr, run.stdout)
         return Sample(
             round(run.seconds, 3),
             round(run.cpu_seconds, 3),
@@ -113,7 +116,13 @@ def pipeline_of(python: str, checkout: Path = REPO) -> Pipeline:
     run = run_command([python, str(checkout / "build.py"), "--help"])
     if not run.ok:
         raise BenchError(f"build.py --help failed: {run.stderr.strip()[-300:]}")
-    return Pipeline(python, "--jobs" in run.stdout, "--force" in run.stdout, checkout.resolve())
+    return Pipeline(
+        python,
+        "--jobs" in run.stdout,
+        "--force" in run.stdout,
+        checkout.resolve(),
+        "--json" in run.stdout,
+    )
 
 
 def copy_project(source: Path, destination: Path) -> Path:
@@ -130,8 +139,11 @@ def copy_project(source: Path, destination: Path) -> Path:
     return destination
 
 
-def counts(output: str) -> tuple[int | None, int | None]:
-    """Return (rendered, up to date) as the CLI's summary line reports them."""
+def counts(output: str, report: str = "") -> tuple[int | None, int | None]:
+    """Return (rendered, up to date) from the build's JSON report, or else as an older CLI's
+    summary line reports them (a baseline checkout may predate `--json`)."""
+    if parsed := _report(report):
+        return len(parsed["built"]), len(parsed["current"])
     if match := re.search(r"nothing to rebuild: (\d+) artifacts up to date", output):
         return 0, int(match[1])
     built = re.search(r"^(\d+) built", output, re.M)
@@ -139,10 +151,20 @@ def counts(output: str) -> tuple[int | None, int | None]:
     return (int(built[1]) if built else None), (int(current[1]) if current else None)
 
 
-def artifact_seconds(output: str) -> dict[str, float]:
-    """Return the render seconds the release CLI prints per artifact (`built x (n bytes, 1.2 s)`)."""
+def artifact_seconds(output: str, report: str = "") -> dict[str, float]:
+    """Return the render seconds of each artifact, from the JSON report or an older CLI's lines."""
+    if parsed := _report(report):
+        return {a["path"]: float(a["seconds"]) for a in parsed["built"]}
     found = re.findall(r"^built (\S+) \([\d,]+ bytes, ([\d.]+) s\)", output, re.M)
     return {path: float(seconds) for path, seconds in found}
+
+
+def _report(stdout: str) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(stdout)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) and "built" in parsed else None
 
 
 def cold_build(pipeline: Pipeline, root: Path, jobs: int, allow_partial: bool) -> Run:
@@ -199,7 +221,9 @@ def measure_full_and_floor(
             if width == 1 or pipeline.jobs_flag:
                 run = cold_build(pipeline, root, width, allow_partial)
                 series.add(f"pipeline-{width}", run)
-                series.artifact_seconds = artifact_seconds(run.stderr) or series.artifact_seconds
+                series.artifact_seconds = (
+                    artifact_seconds(run.stderr, run.stdout) or series.artifact_seconds
+                )
             on_step(f"round {round_}/{repeat}: floor, {width} process(es)")
             run, seconds = floor_run(ordered if width > 1 else jobs_file, width, pipeline.python)
             series.add(f"floor-{width}", run)
@@ -227,6 +251,7 @@ class Incremental:
     edited: str  # which catalog entry was edited
     total: int  # artifacts in the full build
     expected: int  # artifacts the edit affects (PDF and DOCX of one brief in one locale)
+    shards: tuple[Timing, ...] = ()  # a CI matrix of two: each shard from nothing, then merge
 
 
 def measure_incremental(
@@ -242,7 +267,7 @@ def measure_incremental(
     on_step("incremental: full build")
     full_run = cold_build(pipeline, root, processes, allow_partial)
     full = Timing("full", (Sample.of(full_run),))
-    total = counts(full_run.stderr)[0] or 0
+    total = counts(full_run.stderr, full_run.stdout)[0] or 0
     noop, edit = Timing("noop"), Timing("edit")
     catalog, original, edited_text, what = _one_msgstr_edit(root, locale)
     for round_ in range(1, repeat + 1):
@@ -256,7 +281,34 @@ def measure_incremental(
             run = pipeline.build(root, processes, allow_partial)
             _check(run, "rebuild after an edit")
             edit = Timing("edit", (*edit.samples, Sample.of(run)))
-    return Incremental(full, noop, edit, what, total, len(("pdf", "docx")))
+    shards = measure_shards(pipeline, root, processes, allow_partial, on_step)
+    return Incremental(full, noop, edit, what, total, len(("pdf", "docx")), shards)
+
+
+def measure_shards(
+    pipeline: Pipeline,
+    root: Path,
+    processes: int,
+    allow_partial: bool,
+    on_step: Callable[[str], None],
+) -> tuple[Timing, ...]:
+    """Time a sharded release as the example CI workflow runs it: shard 1/2 and 2/2 into one
+    dist/, then `merge`; each once."""
+    shutil.rmtree(root / "dist", ignore_errors=True)
+    timings = []
+    for shard in ("1/2", "2/2"):
+        on_step(f"shards: build --shard {shard}")
+        run = pipeline.build(root, processes, allow_partial, "--shard", shard)
+        _check(run, f"shard {shard}")
+        timings.append(Timing(f"shard {shard}", (Sample.of(run),)))
+    on_step("shards: merge")
+    run = run_command(
+        [pipeline.python, str(pipeline.checkout / "build.py"), "--root", str(root), "merge"],
+        cwd=root,
+    )
+    _check(run, "merge")
+    timings.append(Timing("merge", (Sample.of(run),)))
+    return tuple(timings)
 
 
 def _one_msgstr_edit(root: Path, locale: str) -> tuple[Path, str, str, str]:
@@ -316,7 +368,7 @@ def measure_scale(
     while len(timing.samples) < rounds + extra:
         on_step(f"scale {artifacts}: full build ({len(timing.samples) + 1})")
         run = cold_build(pipeline, root, processes, allow_partial=False)
-        built = counts(run.stderr)[0]
+        built = counts(run.stderr, run.stdout)[0]
         if built != artifacts:
             raise BenchError(f"the {artifacts}-artifact project built {built} artifacts")
         timing = Timing(timing.name, (*timing.samples, Sample.of(run)))

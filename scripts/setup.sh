@@ -34,9 +34,10 @@ fi
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 spec=".[$(IFS=,; echo "${extras[*]:-}")]"
 [[ "$spec" == ".[]" ]] && spec="."
-stamp=".setup-stamp-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras[*]:-build}"
+stamp=".setup-stamp-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)-${extras[*]:-build}"
 if [[ ! -f "$stamp" ]]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+  # requirements.lock pins every transitive package too (scripts/lock.sh writes it).
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$spec"
   rm -f .setup-stamp-*-"${extras[*]:-build}"
   touch "$stamp"
 fi

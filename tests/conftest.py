@@ -26,6 +26,34 @@ settings.register_profile(
 settings.load_profile("default")
 
 
+# End-to-end tests render PDFs and DOCX (or drive a browser): marked `e2e`, so that
+# `make test-fast` (`pytest -m "not e2e"`) is a quick loop while editing; `make test` runs all.
+E2E_FIXTURES = {"built_sample", "built_series"}
+E2E_MODULES = {
+    "test_bench",
+    "test_end_to_end",
+    "test_layout",
+    "test_parity",
+    "test_pdf_structure",
+    "test_release",
+    "test_render_docx",
+    "test_render_pdf",
+    "test_site",
+    "test_workers",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: renders artifacts or drives a browser (slow)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & E2E_FIXTURES or item.module.__name__.rpartition(".")[2] in E2E_MODULES:  # type: ignore[attr-defined]
+            item.add_marker(pytest.mark.e2e)
+
+
 def copy_sample(destination: Path) -> Path:
     """Copy the sample project and the real templates into destination; return its root."""
     shutil.copytree(FIXTURE, destination, dirs_exist_ok=True)

@@ -6,13 +6,9 @@ import argparse
 import threading
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
-
+from briefkit.cli.console import console, escape
 from briefkit.preview.server import Key, Preview, PreviewServer, Selection
 from briefkit.project import Project
-
-console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def add_command(commands: Any) -> None:

@@ -1,0 +1,246 @@
+"""`build` (the default command) and `merge`: the release build and a sharded build's join."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.progress import BarColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as ProgressBar
+
+from briefkit.cli.console import console
+from briefkit.cli.console import escape as _escape
+from briefkit.errors import BriefkitError, Failure
+from briefkit.pipeline import (
+    TIMEOUT,
+    Artifact,
+    Event,
+    Report,
+    Request,
+    Waiting,
+    build,
+    cores,
+    merge_shards,
+)
+from briefkit.project import Project
+from briefkit.release.plan import Shard, parse_shard
+from briefkit.render.formats import FORMATS
+
+
+def add_commands(parser: argparse.ArgumentParser, commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Make `build` the default and a command of its own, and add `merge`."""
+    parser.set_defaults(run=_build)
+    _build_options(parser)
+    _build_options(
+        commands.add_parser("build", help="build PDF, DOCX and HTML (the default)"), subcommand=True
+    )
+    commands.add_parser(
+        "merge", help="join the shard manifests gathered in dist/ into the release's"
+    ).set_defaults(run=_merge_shards)
+
+
+def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) -> None:
+    default = argparse.SUPPRESS if subcommand else None
+    parser.add_argument(
+        "--lang", action="append", default=default, help="only this locale (repeatable)"
+    )
+    parser.add_argument(
+        "--brief", action="append", default=default, help="only this brief (repeatable)"
+    )
+    parser.add_argument(
+        "--format", action="append", choices=list(FORMATS), default=default, help="only this format"
+    )
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="preview: build locales below their completeness threshold",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="render every artifact, even those up to date",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=argparse.SUPPRESS if subcommand else 0,
+        metavar="N",
+        help=f"render in N worker processes (default: one per core, here {cores()})",
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        default=default,
+        metavar="K/N",
+        help="build share K of N (for a CI matrix); then run `merge`",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=argparse.SUPPRESS if subcommand else TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop an artifact's renderer after this long (default {TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help="also print the build's report as JSON on standard output, for machines",
+    )
+    if subcommand:
+        parser.set_defaults(run=_build)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 up")
+    return int(text)
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return parse_shard(text)
+    except BriefkitError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _build(project: Project, args: argparse.Namespace) -> int:
+    request = Request(
+        briefs=tuple(args.brief or ()),
+        locales=tuple(args.lang or ()),
+        formats=tuple(args.format or FORMATS),
+        allow_partial=args.allow_partial,
+        force=args.force,
+        jobs=args.jobs,
+        shard=args.shard,
+        timeout=float(args.timeout),
+    )
+    for code in request.locales:
+        if code not in project.locales:
+            where = _escape("pyproject.toml [tool.briefkit] locales")
+            console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
+            return 2
+    with _ProgressView(project) as view:
+        report = build(project, request, view)
+    _summary(project, report)
+    if args.json:
+        print(json.dumps(build_report(project, report), indent=1, ensure_ascii=False))
+    return 0 if report.ok else 1
+
+
+def build_report(project: Project, report: Report) -> dict[str, object]:
+    """Return what a build did, as the JSON `build --json` prints (read by bench/)."""
+
+    def relative(path: Path) -> str:
+        return path.relative_to(project.root).as_posix()
+
+    def artifact(found: Artifact) -> dict[str, object]:
+        return {
+            "path": relative(found.path),
+            "brief": found.brief,
+            "locale": found.locale,
+            "format": found.format,
+            "bytes": found.size,
+            "seconds": round(found.seconds, 3),
+        }
+
+    return {
+        "ok": report.ok,
+        "built": [artifact(a) for a in report.artifacts],
+        "current": [artifact(a) for a in report.current],
+        "failed": [{"what": f.what, "error": str(f.error)} for f in report.failures],
+        "removed": [relative(path) for path in report.removed],
+        "published": None if report.manifest is None else len(report.manifest.artifacts),
+    }
+
+
+class _ProgressView:
+    """Shows a build's progress: a line per artifact and, on a terminal, a bar of done, failed
+    and left."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.bar = ProgressBar(
+            BarColumn(),
+            TextColumn(
+                "{task.fields[done]} done · {task.fields[failed]} failed · {task.fields[left]} left"
+            ),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            auto_refresh=False,  # no refresh thread: workers are forked from this process
+        )
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> _ProgressView:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.task is not None:
+            self.bar.stop()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Waiting):
+            console.print(f"waiting: {_escape(event.holder)} is writing dist/")
+            return
+        if self.task is None and console.is_terminal:
+            self.bar.start()
+            self.task = self.bar.add_task(
+                "render", total=event.total, done=0, failed=0, left=event.total
+            )
+        if self.task is not None:
+            self.bar.update(
+                self.task,
+                completed=event.done + event.failed,
+                done=event.done,
+                failed=event.failed,
+                left=event.total - event.done - event.failed,
+                refresh=True,
+            )
+        if event.latest is not None:
+            console.print(_finished(self.project, event.latest))
+
+
+def _finished(project: Project, latest: Artifact | Failure) -> str:
+    if isinstance(latest, Failure):
+        return f"[red]failed[/] {_escape(latest.what)}"
+    path = _escape(str(latest.path.relative_to(project.root)))
+    return f"built {path} ({latest.size:,} bytes, {latest.seconds:.1f} s)"
+
+
+def _summary(project: Project, report: Report) -> None:
+    for path in report.removed:
+        console.print(
+            f"removed {_escape(str(path.relative_to(project.root)))} (no longer in the project)"
+        )
+    for failure in report.failures:
+        console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
+    if not report.artifacts and not report.failures:
+        console.print(f"nothing to rebuild: {len(report.current)} artifacts up to date")
+    else:
+        console.print(
+            f"{len(report.artifacts)} built, {len(report.current)} up to date, {len(report.failures)} failed"
+        )
+    if report.manifest is not None:
+        console.print(
+            f"dist/ lists {len(report.manifest.artifacts)} artifacts: {_published(report)}"
+        )
+
+
+def _published(report: Report) -> str:
+    if report.manifest is not None and report.manifest.shard is not None:
+        return f"manifest of shard {report.manifest.shard} written; run `merge` once every shard is in dist/"
+    return "manifest.json, SHA256SUMS, index.html"
+
+
+def _merge_shards(project: Project, args: argparse.Namespace) -> int:
+    manifest, failures = merge_shards(project, _ProgressView(project))
+    for failure in failures:
+        console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")
+    console.print(
+        f"merged: dist/ lists {len(manifest.artifacts)} artifacts: manifest.json, SHA256SUMS, index.html"
+    )
+    return 0 if not failures else 1
