@@ -32,12 +32,14 @@ E2E_FIXTURES = {"built_sample", "built_series"}
 E2E_MODULES = {
     "test_bench",
     "test_end_to_end",
+    "test_html_edition",
     "test_layout",
     "test_parity",
     "test_pdf_structure",
     "test_release",
     "test_render_docx",
     "test_render_pdf",
+    "test_serve",
     "test_site",
     "test_workers",
 }
