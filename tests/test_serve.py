@@ -35,11 +35,11 @@ def server(sample: Project) -> Iterator[PreviewServer]:
     running.server_close()
 
 
-def get(server: PreviewServer, path: str) -> tuple[int, str, bytes]:
+def get(server: PreviewServer, path: str, host_header: str = "") -> tuple[int, str, bytes]:
     """Return the status, media type and body of a GET."""
     host, port = server.server_address[:2]
     connection = http.client.HTTPConnection(str(host), port, timeout=60)
-    connection.request("GET", path)
+    connection.request("GET", path, headers={"Host": host_header} if host_header else {})
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -202,6 +202,7 @@ def test_the_source_view_numbers_lines_for_the_marks_links(
         "/sample/xx/",
         "/nothing/fr/",
         "/sample/fr/../../pyproject.toml",
+        "/_source/translations/fr/LC_MESSAGES/%00.po",
     ],
 )
 def test_nothing_outside_the_sources_is_served(
@@ -212,6 +213,12 @@ def test_nothing_outside_the_sources_is_served(
     (sample.translations_dir / "outside.po").symlink_to(secret)
     status, _, body = get(server, path)
     assert (status, body) == (404, b"not found\n")
+
+
+def test_a_name_pointed_at_this_machine_by_another_site_is_refused(server: PreviewServer) -> None:
+    port = server.server_address[1]
+    assert get(server, "/", f"localhost:{port}")[0] == 200
+    assert get(server, "/", f"attacker.example:{port}")[:3:2] == (403, b"not this host\n")
 
 
 def test_a_selection_serves_only_its_briefs_and_locales(sample: Project) -> None:

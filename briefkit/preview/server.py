@@ -156,6 +156,7 @@ class PreviewServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, Handler)
         self.preview = preview
+        self.hosts = _local_names(address[0], self.server_address[1])
         self.stopping = threading.Event()
         self.watcher = threading.Thread(
             target=watch, args=(preview, self.stopping, on_rebuild), daemon=True
@@ -167,6 +168,16 @@ class PreviewServer(ThreadingHTTPServer):
         with self.preview.changed:
             self.preview.changed.notify_all()
         super().server_close()
+
+
+def _local_names(host: str, port: int) -> frozenset[str] | None:
+    """Return the Host headers a server on this machine only answers, None when it is shared.
+
+    A page elsewhere could otherwise point a name of its own at 127.0.0.1 (DNS rebinding) and
+    read the preview, catalogs included, through the reader's browser."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]"))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -193,6 +204,10 @@ class Handler(BaseHTTPRequestHandler):
             )
 
     def _route(self) -> None:
+        hosts = self.server.hosts
+        if hosts is not None and self.headers.get("Host", "") not in hosts:
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"not this host\n")
+            return
         path = unquote(urlsplit(self.path).path)
         preview = self.server.preview
         parts = [part for part in path.split("/") if part]
@@ -232,7 +247,11 @@ class Handler(BaseHTTPRequestHandler):
     def _source(self, relative: str) -> None:
         """Serve a brief, data file or catalog as numbered lines, if it is one and lies inside."""
         root = self.server.preview.root
-        target = (root / relative).resolve()
+        try:
+            target = (root / relative).resolve()
+        except (OSError, ValueError):  # a NUL byte, a loop of links
+            self._not_found()
+            return
         allowed = (
             target.is_relative_to(root)
             and target.relative_to(root).parts[:1] in [(f,) for f in SOURCE_FOLDERS]
