@@ -25,15 +25,8 @@ class BriefkitError(Exception):
         self.fix = fix
 
     def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = (
-                f"{display_path(self.path)}:{self.line}: "
-                if self.line
-                else f"{display_path(self.path)}: "
-            )
-        fix = f" ({self.fix})" if self.fix else ""
-        return f"{where}{self.message}{fix}"
+        where = display_path(self.path) if self.path is not None else None
+        return located(where, self.line, self.message, self.fix)
 
 
 class BriefError(BriefkitError):
@@ -85,6 +78,12 @@ def raise_all(errors: Iterable[BriefkitError]) -> None:
         raise found[0]
     if found:
         raise ErrorList(found)
+
+
+def located(where: str | None, line: int | None, what: str, fix: str = "") -> str:
+    """Return the one form every message takes: `file:line: what (fix)`, each part optional."""
+    place = f"{where}:{line}: " if where and line else f"{where}: " if where else ""
+    return f"{place}{what} ({fix})" if fix else f"{place}{what}"
 
 
 def display_path(path: Path) -> str:

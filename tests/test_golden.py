@@ -6,6 +6,8 @@ Regenerate after an intended change with `make golden`, then review `git diff te
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,15 @@ def test_html_and_markdown_handed_to_the_renderers(sample: Project, locale: str)
 def test_the_html_edition(sample: Project, locale: str) -> None:
     edition = build(sample, Request(locales=(locale,), formats=())).editions[0]
     check(f"sample_{locale}_edition.html", render_edition(sample, edition).decode("utf-8"))
+
+
+def test_headings_get_unique_ids_apart_from_the_templates_own(sample: Project) -> None:
+    from briefkit.render.html import body_html
+    from briefkit.render.templating import template_environment
+
+    [edition] = build(sample, Request(locales=("en",), formats=())).editions
+    brief = replace(
+        edition.brief, body="## Context\n\nA.\n\n## Context\n\nB.\n\n## Sources\n\nC.\n"
+    )
+    html = body_html(brief, template_environment(sample.templates_dir, lambda text: text))
+    assert re.findall(r'<h2 id="([^"]+)"', html) == ["context", "context-2", "sources-2"]

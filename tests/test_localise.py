@@ -146,3 +146,47 @@ def test_only_standalone_charts_are_allowed_as_images(
     path = sample.briefs_dir / "sample.md"
     path.write_text(path.read_text(encoding="utf-8") + f"\n{image}\n", encoding="utf-8")
     assert failure_messages(sample, locales=("en",)) == [f"briefs/sample.md:31: {message}"]
+
+
+def add_plural_entry(project: Project, forms: tuple[str, str]) -> None:
+    """Give the templates domain a plural entry, translated in French with the given forms."""
+    entry = 'msgid "%(num)s note"\nmsgid_plural "%(num)s notes"\n'
+    pot = project.translations_dir / "templates.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + f'\n{entry}msgstr[0] ""\nmsgstr[1] ""\n')
+    po = po_path(project.translations_dir, "fr", "templates")
+    translated = f'msgstr[0] "{forms[0]}"\nmsgstr[1] "{forms[1]}"\n'
+    po.write_text(po.read_text(encoding="utf-8") + f"\n{entry}{translated}", encoding="utf-8")
+
+
+def test_plural_template_strings_follow_the_languages_rule_and_count_as_translated(
+    sample: Project,
+) -> None:
+    from briefkit.l10n.editions import template_strings
+    from briefkit.render.templating import edition_ngettext
+
+    before = template_strings(sample, "fr").printed
+    add_plural_entry(sample, ("%(num)s note (un)", "%(num)s notes (plusieurs)"))
+    strings = template_strings(sample, "fr")
+    assert strings.plurals["%(num)s note"] == ("%(num)s note (un)", "%(num)s notes (plusieurs)")
+    assert "%(num)s note" not in strings.english
+    assert (strings.printed.total, strings.printed.translated) == (
+        before.total + 1,
+        before.translated + 1,
+    )
+    [edition] = build(sample, Request(locales=("fr",), formats=())).editions
+    ngettext = edition_ngettext(edition)
+    # French takes the singular for 0 and 1 (plural=(n > 1)); English would say "0 notes".
+    assert ngettext("%(num)s note", "%(num)s notes", 0) == "%(num)s note (un)"
+    assert ngettext("%(num)s note", "%(num)s notes", 1) == "%(num)s note (un)"
+    assert ngettext("%(num)s note", "%(num)s notes", 2) == "%(num)s notes (plusieurs)"
+
+
+def test_a_half_filled_plural_is_untranslated_everywhere(sample: Project) -> None:
+    from briefkit.catalogs.po import entry_state
+    from briefkit.l10n.editions import template_strings
+
+    add_plural_entry(sample, ("%(num)s note (un)", ""))
+    catalog = read_catalog(po_path(sample.translations_dir, "fr", "templates"), "fr")
+    assert entry_state(catalog.get("%(num)s note")) == "untranslated"
+    with pytest.raises(BriefkitError, match=r"plural form msgstr\[1\] is empty"):
+        template_strings(sample, "fr")

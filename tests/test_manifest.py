@@ -15,11 +15,11 @@ from briefkit.release.manifest import (
     make_manifest,
     manifest_bytes,
     merge_manifests,
-    plain_text,
     read_manifest,
     shard_file,
     sums_bytes,
 )
+from briefkit.sources.segments import plain_text
 
 LOCALES = ("en", "fr", "ar")
 FULL = Completeness(100.0, 10, 10, 0, 0)

@@ -29,6 +29,8 @@ from functools import lru_cache
 
 from babel.messages.catalog import Catalog, Message
 
+from briefkit.catalogs.po import translation_forms
+
 # Similarity (difflib ratio of normalised texts) needed to offer a translation as fuzzy. Short
 # texts need more: "Sources" and "Courses" share most letters and nothing else.
 SIMILAR = 0.6
@@ -223,8 +225,8 @@ def _first(msgid: object) -> object:
 
 
 def _translated(message: Message) -> bool:
-    string = message.string
-    return any(string) if isinstance(string, list | tuple) else bool(string)
+    """Return True when any form holds a translation: work worth keeping, even half done."""
+    return any(translation_forms(message))
 
 
 def _worth_keeping(message: Message) -> bool:

@@ -133,6 +133,29 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     return catalog
 
 
+def translation_forms(message: Message) -> list[str]:
+    """Return the translation of an entry as a list: one string, or one per plural form."""
+    string = message.string
+    return [str(s or "") for s in string] if isinstance(string, list | tuple) else [string or ""]
+
+
+def entry_state(message: Message | None) -> str:
+    """Return "translated", "fuzzy" or "untranslated" for a catalog entry (None: absent).
+
+    The one definition every stage uses: an entry counts as translated only when every plural
+    form is filled; a partly filled plural is untranslated, whatever its flag.
+    """
+    if message is None or not all(translation_forms(message)):
+        return "untranslated"
+    return "fuzzy" if message.fuzzy else "translated"
+
+
+def printable(message: Message | None, allow_fuzzy: bool) -> bool:
+    """Return whether an entry's translation may be printed under a policy."""
+    state = entry_state(message)
+    return state == "translated" or (state == "fuzzy" and allow_fuzzy)
+
+
 def dump_catalog(catalog: Catalog) -> bytes:
     """Return a catalog in the project's one canonical .po form."""
     entries = [_header_lines(catalog)]

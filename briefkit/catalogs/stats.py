@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
 
-from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
+from briefkit.catalogs.po import TEMPLATES_DOMAIN, entry_state, po_path, pot_path, read_catalog
 from briefkit.project import Project
 from briefkit.sources.placeholders import PLACEHOLDER
-from briefkit.sources.segments import markdown_parser
+from briefkit.sources.segments import plain_text
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _FORMAT = re.compile(r"%\(\w+\)[sd]")  # the fields of a template string
@@ -113,27 +113,9 @@ def total(stats: Iterable[Stats], locale: str, domain: str = "all") -> Stats:
     return Stats(locale, domain, **{name: sum(getattr(s, name) for s in items) for name in names})
 
 
-def entry_state(message: Message | None) -> str:
-    """Return "translated", "fuzzy" or "untranslated" for a catalog entry (None: absent)."""
-    if message is None:
-        return "untranslated"
-    string = message.string
-    forms = list(string) if isinstance(string, list | tuple) else [string]
-    if not any(forms):
-        return "untranslated"
-    if message.fuzzy:
-        return "fuzzy"
-    return "translated" if all(forms) else "untranslated"
-
-
 def count_words(text: str) -> int:
     """Return the number of words in a msgid: text of the Markdown, placeholders left out."""
-    plain = []
-    for token in markdown_parser().parseInline(_FORMAT.sub(" ", PLACEHOLDER.sub(" ", text))):
-        for child in token.children or []:
-            if child.type in ("text", "code_inline", "image"):
-                plain.append(child.content)
-    return len(_WORD.findall(" ".join(plain)))
+    return len(_WORD.findall(plain_text(_FORMAT.sub(" ", PLACEHOLDER.sub(" ", text)))))
 
 
 def _lookup(catalog: Catalog | None, entry: Message) -> Message | None:

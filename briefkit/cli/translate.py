@@ -14,7 +14,6 @@ from briefkit.catalogs.stats import Stats, project_stats, total
 from briefkit.cli.console import console
 from briefkit.cli.console import escape as _escape
 from briefkit.project import Project
-from briefkit.qa.checks import Problem
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -117,19 +116,11 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            print(_problem_line(problem))
+            print(problem.labelled())
         console.print(
             f"{errors} {_plural(errors, 'error')}, {warnings} {_plural(warnings, 'warning')}"
         )
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def _problem_line(problem: Problem) -> str:
-    if problem.severity == "error":
-        return str(problem)
-    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-    fix = f" ({problem.fix})" if problem.fix else ""
-    return f"{where}: warning: {problem.what}{fix}"
 
 
 def _plural(count: int, word: str) -> str:

@@ -40,6 +40,7 @@ class TemplateStrings:
     text: dict[str, str]  # every template msgid -> its text in this locale (English if missing)
     english: frozenset[str]  # msgids shown in the source language
     printed: Coverage  # coverage of the strings that artifacts print (the page's own excluded)
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)  # singular msgid -> forms
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Edition:
     brief: LocalisedBrief
     ui: dict[str, str]  # template msgid -> text in this language
     ui_coverage: Coverage
+    ui_plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)  # msgid -> its forms
     english: frozenset[str] = frozenset()  # template msgids shown in the source language
 
     @property
@@ -126,7 +128,7 @@ def localise_editions(
         except BriefkitError as exc:
             failures.append(Failure(f"templates {code}", exc))
             continue
-        ui, coverage = strings[code].text, strings[code].printed
+        ui, coverage, plurals = strings[code].text, strings[code].printed, strings[code].plurals
         for brief in mine:
             try:
                 localised = localise(
@@ -135,7 +137,7 @@ def localise_editions(
             except BriefkitError as exc:
                 failures.append(Failure(f"{brief.slug} {code}", exc))
                 continue
-            editions.append(Edition(localised, ui, coverage, strings[code].english))
+            editions.append(Edition(localised, ui, coverage, plurals, strings[code].english))
     return Localised(tuple(editions), strings, tuple(failures))
 
 
@@ -173,18 +175,25 @@ def template_strings(project: Project, code: str) -> TemplateStrings:
     in_artifacts = _printed_in_artifacts(project)
     policy = project.policy(code)
     printed, page_only = Lookup(catalog, path, policy), Lookup(catalog, path, policy)
-    text = {
-        message.id: (printed if in_artifacts(message) else page_only)(
-            Segment(message.id, "template", message.lineno or 0, str(path), msgctxt=message.context)
+    text: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for message in template:
+        lookup = printed if in_artifacts(message) else page_only
+        singular, plural = (message.id, None) if isinstance(message.id, str) else message.id[:2]
+        if not singular:
+            continue
+        segment = Segment(
+            singular, "template", message.lineno or 0, str(path), msgctxt=message.context
         )
-        for message in template
-        if message.id and isinstance(message.id, str)
-    }
+        if plural is None:
+            text[singular] = lookup(segment)
+        else:
+            plurals[singular] = lookup.plural(segment, plural)
     _check_glyphs(project, printed, code)
     english = frozenset(
         p.segment.msgid for p in (*printed.printed, *page_only.printed) if not p.translated
     )
-    return TemplateStrings(text, english, printed.coverage())
+    return TemplateStrings(text, english, printed.coverage(), plurals)
 
 
 def _printed_in_artifacts(project: Project) -> Callable[[Message], bool]:

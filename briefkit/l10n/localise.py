@@ -16,6 +16,7 @@ from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from markdown_it import MarkdownIt
 
+from briefkit.catalogs.po import entry_state, printable, translation_forms
 from briefkit.errors import BriefError, BriefkitError, raise_all
 from briefkit.locales import LocaleInfo
 from briefkit.project import Policy
@@ -114,21 +115,26 @@ class Lookup:
         self.printed: list[Printed] = []  # every text served, for the font check
 
     def __call__(self, segment: Segment) -> str:
+        return self._serve(segment, (segment.msgid,))[0]
+
+    def plural(self, segment: Segment, plural: str) -> tuple[str, ...]:
+        """Return every plural form of an entry: the translation's, or the source's two."""
+        return self._serve(segment, (segment.msgid, plural))
+
+    def _serve(self, segment: Segment, source: tuple[str, ...]) -> tuple[str, ...]:
         self.total += 1
         message = (
             self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
         )
-        text = message.string if message is not None and isinstance(message.string, str) else ""
-        fuzzy = bool(text) and message is not None and message.fuzzy
-        self.fuzzy += fuzzy
-        if not text or (fuzzy and not self.policy.allow_fuzzy):
+        self.fuzzy += entry_state(message) == "fuzzy"
+        if message is None or not printable(message, self.policy.allow_fuzzy):
             self.fallback += 1
-            self.printed.append(Printed(segment, segment.msgid, None))
-            return segment.msgid
+            self.printed.append(Printed(segment, " ".join(source), None))
+            return source
+        forms = tuple(translation_forms(message))
         self.translated += 1
-        line = message.lineno if message is not None else None
-        self.printed.append(Printed(segment, text, line))
-        return text
+        self.printed.append(Printed(segment, " ".join(forms), message.lineno))
+        return forms
 
     def coverage(self) -> Coverage:
         return Coverage(self.total, self.translated, self.fuzzy, self.fallback)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from babel.messages.catalog import Catalog
 
+from briefkit.catalogs.po import entry_state
 from briefkit.l10n.localise import Lookup
 from briefkit.project import Policy
 from briefkit.sources.segments import Segment
@@ -111,13 +112,15 @@ class MarkingLookup(Lookup):
     def served(self, segment: Segment) -> tuple[str, Mark | None]:
         """Return the text served for a segment, and its mark if it is still owed."""
         text = Lookup.__call__(self, segment)
-        printed = self.printed[-1]
         message = (
             self.catalog.get(segment.msgid, segment.msgctxt) if self.catalog is not None else None
         )
-        if printed.translated and not (message is not None and message.fuzzy):
+        if not self.printed[-1].translated:
+            state = "untranslated"
+        elif entry_state(message) == "fuzzy":
+            state = "fuzzy"
+        else:
             return text, None
-        state = "fuzzy" if printed.translated else "untranslated"
         if message is not None and message.lineno and self.path is not None:
             return text, Mark(state, self._relative(self.path), int(message.lineno))
         return text, Mark(state, segment.path, segment.line)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from briefkit.catalogs.po import TEMPLATES_DOMAIN, po_path, pot_path, read_catalog
-from briefkit.errors import BriefkitError, ErrorList
+from briefkit.errors import BriefkitError, ErrorList, located
 from briefkit.l10n.editions import (
     _catalog_or_none,
     _check_glyphs,
@@ -188,12 +188,8 @@ def error_page(project: Project, slug: str, code: str, error: BriefkitError) -> 
 
 def describe(project: Project, error: BriefkitError) -> str:
     """Return `file:line: what (fix)`, the file relative to the project root."""
-    if error.path is None:
-        return str(error)
-    where = _relative_or_absolute(project, error.path)
-    at = f"{where}:{error.line}: " if error.line else f"{where}: "
-    fix = f" ({error.fix})" if error.fix else ""
-    return f"{at}{error.message}{fix}"
+    where = _relative_or_absolute(project, error.path) if error.path is not None else None
+    return located(where, error.line, error.message, error.fix)
 
 
 def _href(project: Project, error: BriefkitError) -> str | None:

@@ -24,7 +24,8 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 from markdown_it import MarkdownIt
 
-from briefkit.errors import CatalogError
+from briefkit.catalogs.po import translation_forms
+from briefkit.errors import CatalogError, located
 from briefkit.locales import LocaleInfo
 from briefkit.project import Policy, Project
 from briefkit.qa import typography
@@ -66,9 +67,12 @@ class Problem:
     severity: str = "error"  # or "warning"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        fix = f" ({self.fix})" if self.fix else ""
-        return f"{where}: {self.what}{fix}"
+        return located(self.path, self.line, self.what, self.fix)
+
+    def labelled(self) -> str:
+        """Return the problem as `check` prints it: a warning says so after its place."""
+        label = self.what if self.severity == "error" else f"{self.severity}: {self.what}"
+        return located(self.path, self.line, label, self.fix)
 
     @property
     def what(self) -> str:
@@ -125,7 +129,7 @@ def check_catalog(
     """Return the problems of every entry of a catalog that a build would print."""
     problems = _header_problems(catalog, path, locale)
     for message in catalog:
-        if not message.id or not _printed(message, policy):
+        if not message.id or not _checked(message, policy):
             continue
         findings = _plural_findings(message, locale)
         for source, translation in _pairs(message):
@@ -247,10 +251,10 @@ def _place(finding: Finding, path: str, line: int | None) -> Problem:
     )
 
 
-def _printed(message: Message, policy: Policy) -> bool:
-    string = message.string
-    filled = any(string) if isinstance(string, list | tuple) else bool(string)
-    return filled and (policy.allow_fuzzy or not message.fuzzy)
+def _checked(message: Message, policy: Policy) -> bool:
+    """Return whether an entry's translation is checked: any form filled (a half-filled plural
+    is an error to report), and fuzzy ones only where the policy prints them."""
+    return any(translation_forms(message)) and (policy.allow_fuzzy or not message.fuzzy)
 
 
 def _pairs(message: Message) -> list[tuple[str, str]]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from briefkit.errors import BriefkitError, ConfigError
 from briefkit.locales import locale_info
-from briefkit.sources.segments import markdown_parser
+from briefkit.sources.segments import markdown_parser, token_text
 from briefkit.sources.yamlsource import Lines, load_yaml
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -80,7 +80,6 @@ class Glossary:
 
     path: Path | None
     concepts: tuple[Concept, ...] = ()
-    sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,6 @@ def _load_cached(path: Path, mtime: int) -> Glossary:
     return Glossary(
         path,
         tuple(reader.concept(raw, i, set(sources)) for i, raw in enumerate(concepts)),
-        tuple((str(k), str(v)) for k, v in sources.items()),
     )
 
 
@@ -176,7 +174,7 @@ def plain_text(markdown: str) -> tuple[str, list[tuple[int, int]]]:
                 opened.append(size)
             elif child.type == "em_close" and opened:
                 spans.append((opened.pop(), size))
-            text = _child_text(child)
+            text = token_text(child)
             parts.append(text)
             size += len(text)
     plain = "".join(parts)
@@ -199,16 +197,6 @@ def compile_term(text: str) -> re.Pattern[str]:
     before = "" if text.startswith("*") or not _spaced(core[:1]) else r"(?<!\w)"
     after = "" if text.endswith("*") or not _spaced(core[-1:]) else r"(?!\w)"
     return re.compile(before + body + after, re.IGNORECASE)
-
-
-def _child_text(child: Any) -> str:
-    if child.type in ("text", "code_inline"):
-        return str(child.content)
-    if child.type in ("softbreak", "hardbreak"):
-        return " "
-    if child.type == "image":
-        return str(child.content)
-    return ""
 
 
 def _title_ranges(plain: str, spans: list[tuple[int, int]], cell: Cell) -> list[tuple[int, int]]:

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from babel.messages.catalog import Catalog
-
-from briefkit.errors import CatalogError
 from briefkit.sources.placeholders import PLACEHOLDER
 
 _ARABIC_LETTER = "\u0621-\u064a"
@@ -95,14 +91,3 @@ def check_text(text: str, language: str) -> list[tuple[str, str]]:
             found.append((rule.message.format(found=match.group()), rule.fix))
             break
     return found
-
-
-def check_catalog(catalog: Catalog, path: Path, language: str) -> list[CatalogError]:
-    """Return an error, at the entry's line, for each typographic problem in a catalog's translations."""
-    errors = []
-    for message in catalog:
-        if not message.id or not isinstance(message.string, str) or not message.string:
-            continue
-        for problem, fix in check_text(message.string, language):
-            errors.append(CatalogError(problem, path=path, line=message.lineno, fix=fix))
-    return errors

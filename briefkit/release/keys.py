@@ -99,6 +99,7 @@ def artifact_key(edition: Edition, fmt: str, path: str, source_locale: str, inpu
             "source_locale": source_locale,
             "brief": dataclasses.asdict(edition.brief),
             "ui": {msgid: text for msgid, text in edition.ui.items() if msgid in used},
+            "ui_plurals": {k: list(v) for k, v in edition.ui_plurals.items() if k in used},
             "tools": inputs.tools,
             "code": inputs.code.get(fmt, ""),
             "fonts": inputs.fonts,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from briefkit.errors import BriefkitError, raise_all
 from briefkit.locales import locale_info
-from briefkit.sources.segments import markdown_parser
+from briefkit.sources.segments import plain_text
 
 if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
@@ -103,9 +103,9 @@ def edition_entry(edition: Edition, fmt: str, path: str, written: Written) -> En
         pages=written.pages,
         sha256=written.sha256,
         cover=written.cover,
-        title=plain_text(brief.title),
-        subtitle=plain_text(brief.subtitle),
-        series=plain_text(brief.series),
+        title=_title_text(brief.title),
+        subtitle=_title_text(brief.subtitle),
+        series=_title_text(brief.series),
         number=brief.number,
         date=brief.date.isoformat(),
         review="reviewed" if brief.reviewed else "draft",
@@ -123,20 +123,6 @@ def completeness(coverage: Coverage) -> Completeness:
         fuzzy=coverage.fuzzy,
         untranslated=coverage.fallback,
     )
-
-
-def plain_text(markdown: str) -> str:
-    """Return inline Markdown (a title) as the text a reader sees."""
-    tokens = markdown_parser().parseInline(markdown)
-    text = "".join(
-        _SPOKEN.get(child.type, child.content if child.type in ("text", "code_inline") else "")
-        for token in tokens
-        for child in token.children or []
-    )
-    return text.strip() or markdown
-
-
-_SPOKEN = {"softbreak": " ", "hardbreak": " "}
 
 
 def make_manifest(
@@ -291,3 +277,8 @@ def file_sha256(path: Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _title_text(markdown: str) -> str:
+    """Return a title as a reader sees it (the Markdown itself when nothing is left)."""
+    return plain_text(markdown).strip() or markdown

@@ -57,7 +57,6 @@ class Plan:
 
     jobs: tuple[Job, ...]  # to render
     current: tuple[Record, ...]  # up to date: kept, their entries refreshed from the edition
-    stale: tuple[str, ...]  # recorded artifacts of briefs or locales the project no longer has
 
 
 def plan_build(
@@ -80,7 +79,7 @@ def plan_build(
                 current.append(_refreshed(record, edition, fmt))
             else:
                 jobs.append(Job(project, edition, fmt, path, key))
-    return Plan(tuple(jobs), tuple(current), stale_paths(project, state))
+    return Plan(tuple(jobs), tuple(current))
 
 
 def artifact_path(slug: str, locale: str, fmt: str) -> str:

@@ -29,10 +29,11 @@ from briefkit.render.charts import chart_png
 from briefkit.render.html import language_name
 from briefkit.render.templating import (
     Gettext,
+    edition_environment,
     edition_gettext,
     render_template,
-    template_environment,
 )
+from briefkit.sources.segments import plain_text
 
 if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
@@ -72,9 +73,10 @@ TIMEOUT = 120
 
 def render_edition(project: Project, edition: Edition) -> bytes:
     """Return the DOCX of an edition."""
-    gettext = edition_gettext(edition)
-    env = template_environment(project.templates_dir, gettext)
-    return render_docx(edition.brief, env, project, f"{edition.what} docx", gettext)
+    env = edition_environment(project.templates_dir, edition)
+    return render_docx(
+        edition.brief, env, project, f"{edition.what} docx", edition_gettext(edition)
+    )
 
 
 def render_docx(
@@ -384,15 +386,4 @@ def normalise_zip(data: bytes, date: dt.date) -> bytes:
 
 def _plain(markdown: str) -> str:
     """Return inline Markdown as plain text (for metadata)."""
-    from briefkit.sources.segments import markdown_parser
-
-    tokens = markdown_parser().parseInline(markdown)
-    return (
-        "".join(
-            child.content
-            for token in tokens
-            for child in (token.children or [])
-            if child.type in ("text", "code_inline")
-        ).strip()
-        or markdown
-    )
+    return plain_text(markdown).strip() or markdown

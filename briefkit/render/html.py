@@ -87,6 +87,10 @@ def inline_html(text: str) -> str:
     return str(markdown_parser().renderInline(text))
 
 
+# Ids templates/pdf/brief.html gives its own sections; a body heading never takes one.
+TEMPLATE_IDS = ("key-messages", "sources")
+
+
 class _Renderer(RendererHTML):
     """markdown-it's HTML renderer, with `chart:` images drawn as charts and headings given ids."""
 
@@ -118,8 +122,14 @@ class _Renderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         text = tokens[idx + 1].content
-        slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or f"section-{idx}"
-        tokens[idx].attrSet("id", slug)
+        slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "section"
+        used: set[str] = env.setdefault("ids", set(TEMPLATE_IDS))
+        unique, count = slug, 1
+        while unique in used:  # two headings with the same text, or the template's own ids
+            count += 1
+            unique = f"{slug}-{count}"
+        used.add(unique)
+        tokens[idx].attrSet("id", unique)
         return super().renderToken(tokens, idx, options, env)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext as gettext_module
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
 
 Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
+
+
+def english_ngettext(gettext: Gettext) -> Ngettext:
+    """Return ngettext by the source language's rule: one, or other."""
+    return lambda singular, plural, n: gettext(singular) if n == 1 else gettext(plural)
 
 
 class _Compiled(BytecodeCache):
@@ -41,7 +48,9 @@ class _Compiled(BytecodeCache):
 _COMPILED = _Compiled()
 
 
-def template_environment(templates_dir: Path, gettext: Gettext) -> Environment:
+def template_environment(
+    templates_dir: Path, gettext: Gettext, ngettext: Ngettext | None = None
+) -> Environment:
     """Return the environment: templates from templates/, autoescaped HTML, strict variables."""
     env = Environment(
         loader=FileSystemLoader(templates_dir),
@@ -55,7 +64,7 @@ def template_environment(templates_dir: Path, gettext: Gettext) -> Environment:
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=gettext,
-        ngettext=lambda singular, plural, n: gettext(singular) if n == 1 else gettext(plural),
+        ngettext=ngettext or english_ngettext(gettext),
         newstyle=True,
     )
     return env
@@ -71,6 +80,26 @@ def edition_gettext(edition: Edition) -> Gettext:
     return lambda text: edition.ui.get(text, text)
 
 
+def edition_ngettext(edition: Edition) -> Ngettext:
+    """Return ngettext for an edition: the form its language's plural rule picks for n."""
+    rule = plural_rule(edition.brief.locale.plural_forms)
+    fallback = english_ngettext(edition_gettext(edition))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        forms = edition.ui_plurals.get(singular)
+        if not forms or forms[:2] == (singular, plural):  # untranslated: the English forms
+            return fallback(singular, plural, n)
+        return forms[min(rule(n), len(forms) - 1)]
+
+    return ngettext
+
+
+def plural_rule(plural_forms: str) -> Callable[[int], int]:
+    """Return the form index function of a Plural-Forms header value (`nplurals=…; plural=…;`)."""
+    expression = plural_forms.partition("plural=")[2].strip().rstrip(";")
+    return gettext_module.c2py(expression or "n != 1")
+
+
 def edition_environment(templates_dir: Path, edition: Edition) -> Environment:
     """Return the environment an edition's templates render in."""
-    return template_environment(templates_dir, edition_gettext(edition))
+    return template_environment(templates_dir, edition_gettext(edition), edition_ngettext(edition))

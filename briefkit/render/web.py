@@ -19,6 +19,7 @@ from briefkit.render.html import body_html, in_language, inline_html, language_n
 from briefkit.render.templating import (
     Gettext,
     edition_environment,
+    edition_ngettext,
     render_template,
     template_environment,
 )
@@ -34,7 +35,7 @@ def render_edition(project: Project, edition: Edition) -> bytes:
         env = edition_environment(project.templates_dir, edition)
     else:
         gettext = marked_gettext(edition.ui, edition.english, source)
-        env = template_environment(project.templates_dir, gettext)
+        env = template_environment(project.templates_dir, gettext, edition_ngettext(edition))
     return render_web(edition.brief, env, source).encode("utf-8")
 
 

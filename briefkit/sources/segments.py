@@ -60,6 +60,23 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+def plain_text(markdown: str) -> str:
+    """Return inline Markdown as the text a reader sees: words, code and image alt texts, line
+    breaks as spaces; no markup signs and no link targets."""
+    return "".join(
+        token_text(child)
+        for token in markdown_parser().parseInline(markdown)
+        for child in token.children or []
+    )
+
+
+def token_text(child: Token) -> str:
+    """Return what one inline token shows a reader (see `plain_text`)."""
+    if child.type in ("text", "code_inline", "image"):
+        return str(child.content)
+    return " " if child.type in ("softbreak", "hardbreak") else ""
+
+
 def extract_segments(brief: Brief, root_relative: str, data_relative: str) -> list[Segment]:
     """Return the brief's segments in reading order: front matter, body, then chart labels."""
     found = [
