@@ -7,7 +7,6 @@ callback the CLI gives.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from briefkit.release.jobs import Job, Rendered, run_jobs
 from briefkit.release.keys import render_inputs
 from briefkit.release.manifest import Manifest, edition_entry
 from briefkit.release.plan import Plan, Shard, artifact_path, plan_build, stale_paths
+from briefkit.release.pool import TIMEOUT, cores
 from briefkit.release.site import Strings
 from briefkit.release.state import (
     Record,
@@ -37,8 +37,6 @@ from briefkit.release.state import (
     save_state,
 )
 from briefkit.render.formats import FORMATS
-
-TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
 
 
 @dataclass(frozen=True)
@@ -221,11 +219,6 @@ def render(
         )
     save_state(project.dist_dir, state)
     return state, built, failed
-
-
-def cores() -> int:
-    """Return the number of cores this process may run on (a container may allow fewer)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _record(job: Job, rendered: Rendered) -> Record:

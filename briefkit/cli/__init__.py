@@ -18,13 +18,18 @@ from briefkit.cli import translate as translate_commands
 from briefkit.cli.console import console
 from briefkit.cli.console import escape as _escape
 from briefkit.errors import BriefkitError, ErrorList
-from briefkit.project import load_project
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     args = _parser().parse_args(argv)
     try:
+        fast = getattr(args, "fast", None)  # a no-op build finishes before anything is loaded
+        done = fast(Path(args.root), args) if fast is not None else None
+        if done is not None:
+            return int(done)
+        from briefkit.project import load_project
+
         project = load_project(Path(args.root))
         return int(args.run(project, args))
     except ErrorList as errors:
@@ -33,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BriefkitError as error:
         console.print(f"[red]error:[/] {_escape(str(error))}")
+        return 1
+    except BrokenPipeError:  # the reader of the output went away (`build.py --json | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
         console.print(

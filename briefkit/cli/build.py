@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.progress import BarColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as ProgressBar
@@ -12,25 +14,19 @@ from rich.progress import Progress as ProgressBar
 from briefkit.cli.console import console
 from briefkit.cli.console import escape as _escape
 from briefkit.errors import BriefkitError, Failure
-from briefkit.pipeline import (
-    TIMEOUT,
-    Artifact,
-    Event,
-    Report,
-    Request,
-    Waiting,
-    build,
-    cores,
-    merge_shards,
-)
-from briefkit.project import Project
-from briefkit.release.plan import Shard, parse_shard
+from briefkit.release import fastpath
+from briefkit.release.pool import TIMEOUT, cores
 from briefkit.render.formats import FORMATS
+
+if TYPE_CHECKING:  # the build's own modules load only once there is something to build
+    from briefkit.pipeline import Artifact, Event, Report
+    from briefkit.project import Project
+    from briefkit.release.plan import Shard
 
 
 def add_commands(parser: argparse.ArgumentParser, commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Make `build` the default and a command of its own, and add `merge`."""
-    parser.set_defaults(run=_build)
+    parser.set_defaults(run=_build, fast=_unchanged)
     _build_options(parser)
     _build_options(
         commands.add_parser("build", help="build PDF, DOCX and HTML (the default)"), subcommand=True
@@ -91,7 +87,7 @@ def _build_options(parser: argparse.ArgumentParser, subcommand: bool = False) ->
         help="also print the build's report as JSON on standard output, for machines",
     )
     if subcommand:
-        parser.set_defaults(run=_build)
+        parser.set_defaults(run=_build, fast=_unchanged)
 
 
 def _positive(text: str) -> int:
@@ -101,13 +97,46 @@ def _positive(text: str) -> int:
 
 
 def _shard(text: str) -> Shard:
+    from briefkit.release.plan import parse_shard
+
     try:
         return parse_shard(text)
     except BriefkitError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _request_key(args: argparse.Namespace) -> str:
+    """Return what selects a build's output: the same key, the same files."""
+    return fastpath.request_key(
+        briefs=sorted(set(args.brief or ())),
+        locales=sorted(set(args.lang or ())),
+        formats=sorted(set(args.format or FORMATS)),
+        allow_partial=args.allow_partial,
+    )
+
+
+def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
+    """Finish a build whose inputs and dist/ are exactly as the last good build left them (the
+    no-op fast path, before anything is loaded); return None to build."""
+    if args.force or args.shard is not None:
+        return None
+    outcome = fastpath.unchanged(root, _request_key(args))
+    if outcome is None:
+        return None
+    console.print(f"nothing to rebuild: {len(outcome.current)} artifacts up to date")
+    if outcome.published is not None:
+        console.print(
+            f"dist/ lists {outcome.published} artifacts: manifest.json, SHA256SUMS, index.html"
+        )
+    if args.json:
+        replay = {"ok": True, "built": [], "current": outcome.current, "failed": [], "removed": []}
+        print(json.dumps({**replay, "published": outcome.published}, indent=1, ensure_ascii=False))
+    return 0
+
+
 def _build(project: Project, args: argparse.Namespace) -> int:
+    from briefkit.pipeline import Request, build
+
     request = Request(
         briefs=tuple(args.brief or ()),
         locales=tuple(args.lang or ()),
@@ -123,38 +152,48 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             where = _escape("pyproject.toml [tool.briefkit] locales")
             console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
             return 2
+    fastpath.forget(project.root)
     with _ProgressView(project) as view:
         report = build(project, request, view)
     _summary(project, report)
     if args.json:
         print(json.dumps(build_report(project, report), indent=1, ensure_ascii=False))
+    if report.ok and request.shard is None:
+        everything = _artifacts_json(project, (*report.artifacts, *report.current))
+        fastpath.record(
+            project.root, _request_key(args), fastpath.Outcome(everything, _published_count(report))
+        )
     return 0 if report.ok else 1
 
 
-def build_report(project: Project, report: Report) -> dict[str, object]:
+def build_report(project: Project, report: Report) -> dict[str, Any]:
     """Return what a build did, as the JSON `build --json` prints (read by bench/)."""
+    return {
+        "ok": report.ok,
+        "built": _artifacts_json(project, report.artifacts),
+        "current": _artifacts_json(project, report.current),
+        "failed": [{"what": f.what, "error": str(f.error)} for f in report.failures],
+        "removed": [path.relative_to(project.root).as_posix() for path in report.removed],
+        "published": _published_count(report),
+    }
 
-    def relative(path: Path) -> str:
-        return path.relative_to(project.root).as_posix()
 
-    def artifact(found: Artifact) -> dict[str, object]:
-        return {
-            "path": relative(found.path),
+def _artifacts_json(project: Project, artifacts: Iterable[Artifact]) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": found.path.relative_to(project.root).as_posix(),
             "brief": found.brief,
             "locale": found.locale,
             "format": found.format,
             "bytes": found.size,
             "seconds": round(found.seconds, 3),
         }
+        for found in artifacts
+    ]
 
-    return {
-        "ok": report.ok,
-        "built": [artifact(a) for a in report.artifacts],
-        "current": [artifact(a) for a in report.current],
-        "failed": [{"what": f.what, "error": str(f.error)} for f in report.failures],
-        "removed": [relative(path) for path in report.removed],
-        "published": None if report.manifest is None else len(report.manifest.artifacts),
-    }
+
+def _published_count(report: Report) -> int | None:
+    return None if report.manifest is None else len(report.manifest.artifacts)
 
 
 class _ProgressView:
@@ -183,6 +222,8 @@ class _ProgressView:
             self.bar.stop()
 
     def __call__(self, event: Event) -> None:
+        from briefkit.pipeline import Waiting
+
         if isinstance(event, Waiting):
             console.print(f"waiting: {_escape(event.holder)} is writing dist/")
             return
@@ -237,6 +278,9 @@ def _published(report: Report) -> str:
 
 
 def _merge_shards(project: Project, args: argparse.Namespace) -> int:
+    from briefkit.pipeline import merge_shards
+
+    fastpath.forget(project.root)
     manifest, failures = merge_shards(project, _ProgressView(project))
     for failure in failures:
         console.print(f"[red]failed[/] {_escape(failure.what)}: {_escape(str(failure.error))}")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from briefkit import translations
-from briefkit.catalogs.merge import Merge
-from briefkit.catalogs.stats import Stats, project_stats, total
 from briefkit.cli.console import console
 from briefkit.cli.console import escape as _escape
-from briefkit.project import Project
+
+if TYPE_CHECKING:  # loaded when a command runs, so that a no-op build never loads them
+    from briefkit.catalogs.merge import Merge
+    from briefkit.catalogs.stats import Stats
+    from briefkit.project import Project
+    from briefkit.translations import Change
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,16 +42,22 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _extract(project: Project, args: argparse.Namespace) -> int:
+    from briefkit import translations
+
     _changes(project, translations.extract(project))
     return 0
 
 
 def _update(project: Project, args: argparse.Namespace) -> int:
+    from briefkit import translations
+
     _changes(project, translations.update(project, tuple(args.lang)))
     return 0
 
 
 def _init(project: Project, args: argparse.Namespace) -> int:
+    from briefkit import translations
+
     _changes(project, translations.init(project, args.locale))
     if args.locale not in project.locales:
         console.print(
@@ -61,6 +70,8 @@ def _init(project: Project, args: argparse.Namespace) -> int:
 
 
 def _stats(project: Project, args: argparse.Namespace) -> int:
+    from briefkit.catalogs.stats import project_stats
+
     found = project_stats(project, tuple(args.lang))
     if args.json:
         print(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
@@ -72,6 +83,8 @@ def _stats(project: Project, args: argparse.Namespace) -> int:
 
 
 def _stats_table(project: Project, found: list[Stats]) -> Table:
+    from briefkit.catalogs.stats import total
+
     table = Table(title="Translation status: entries, and words of the English source")
     for name in ("Locale", "Catalog"):
         table.add_column(name)
@@ -104,6 +117,8 @@ def _stats_row(row: Stats, minimum: float) -> list[str]:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
+    from briefkit import translations
+
     problems = translations.check(project, tuple(args.lang))
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
@@ -127,7 +142,7 @@ def _plural(count: int, word: str) -> str:
     return word if count == 1 else f"{word}s"
 
 
-def _changes(project: Project, changes: list[translations.Change]) -> None:
+def _changes(project: Project, changes: list[Change]) -> None:
     for change in changes:
         if change.action != "unchanged":
             what = f": {_merge_summary(change.merge)}" if change.merge else ""

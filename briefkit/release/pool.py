@@ -28,6 +28,14 @@ STOP_GRACE = 5.0  # seconds a stopped worker gets to remove its temporary file b
 _PR_SET_PDEATHSIG = 1
 
 
+TIMEOUT = 300.0  # seconds one artifact may take before its renderer is stopped
+
+
+def cores() -> int:
+    """Return the number of cores this process may run on (a container may allow fewer)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Crashed:
     """A task whose worker process died or ran past the time limit."""
