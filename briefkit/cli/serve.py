@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefkit.cli.console import console, escape
-from briefkit.preview.server import Key, Preview, PreviewServer, Selection
-from briefkit.project import Project
+
+if TYPE_CHECKING:  # imported when the command runs: a no-op build must not load the stages
+    from briefkit.preview.server import Key
+    from briefkit.project import Project
 
 
 def add_command(commands: Any) -> None:
@@ -31,6 +33,8 @@ def add_command(commands: Any) -> None:
 
 def run(project: Project, args: argparse.Namespace) -> int:
     """Serve until interrupted; return the exit code."""
+    from briefkit.preview.server import Preview, PreviewServer, Selection
+
     unknown = _unknown(project, args)
     if unknown:
         console.print(f"[red]error:[/] {escape(unknown)}")
