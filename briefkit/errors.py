@@ -88,7 +88,8 @@ def located(where: str | None, line: int | None, what: str, fix: str = "") -> st
 
 def display_path(path: Path) -> str:
     """Return the path relative to the working directory when it lies below it."""
+    # The folders resolved, not the file itself: a refused symbolic link is named, not its target.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)

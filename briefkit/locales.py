@@ -86,7 +86,10 @@ def close_matches(code: str) -> list[str]:
 
 
 def _suggest(code: str) -> str:
-    matches = close_matches(code)
+    try:
+        matches = close_matches(code)
+    except ValueError:  # Babel refuses to compare what is no locale at all ("fr/")
+        return ""
     return f"; did you mean {', '.join(matches)}?" if matches else ""
 
 

@@ -105,6 +105,7 @@ def build(
     project: Project, request: Request, on_event: Callable[[Event], None] = lambda event: None
 ) -> Report:
     """Build every requested artifact that is not up to date, then publish dist/."""
+    project.refuse_links()
     sources = load_sources(project, request.briefs)
     sharding = shard_share(project, request)
     localised = localise_editions(
@@ -137,7 +138,9 @@ def merge_shards(
     project: Project, on_event: Callable[[Event], None] = lambda event: None
 ) -> tuple[Manifest, list[Failure]]:
     """Join the shard manifests gathered in dist/ into the release's manifest, sums and page."""
+    project.refuse_links()
     with locked(project.dist_dir, lambda holder: on_event(Waiting(holder))):
+        remove_partial_files(project.dist_dir)
         manifest, errors = publish.merge(project, site_strings(project, {}))
     return manifest, [Failure("download page", error) for error in errors]
 
@@ -158,6 +161,8 @@ def site_strings(project: Project, known: dict[str, TemplateStrings]) -> Strings
     cache = dict(known)
 
     def strings(code: str) -> tuple[dict[str, str], set[str]]:
+        # The page is drawn for every language in dist/, whatever this build was asked for:
+        # template_strings runs the same gate on each as on the artifacts' strings.
         if code not in cache:
             cache[code] = template_strings(project, code)
         return cache[code].text, set(cache[code].english)

@@ -9,6 +9,7 @@ from typing import Any
 
 from briefkit.errors import ConfigError
 from briefkit.locales import LocaleInfo, locale_info
+from briefkit.safefs import refuse_links_below
 
 CONFIG_TABLE = "tool.briefkit"
 REVIEW_STATES = ("draft", "reviewed")
@@ -67,6 +68,12 @@ class Project:
         if code == self.source_locale:
             return Policy(min_completeness=0.0, allow_fuzzy=False, review="reviewed")
         return self.policies.get(code, Policy())
+
+    def refuse_links(self) -> None:
+        """Raise at the first symbolic link or special file under briefs/, translations/,
+        templates/ or dist/ (safefs.py)."""
+        for folder in (self.briefs_dir, self.translations_dir, self.templates_dir, self.dist_dir):
+            refuse_links_below(folder)
 
     def brief_paths(self) -> list[Path]:
         """Return the brief sources, sorted by name."""

@@ -31,6 +31,7 @@ from briefkit.qa.checks import Problem, check_catalog, source_problems
 from briefkit.qa.glossary import Glossary, glossary_path, load_glossary
 from briefkit.sources.brief import load_brief
 from briefkit.sources.data import format_figure
+from briefkit.writing import remove_partial_files
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Change:
 
 def extract(project: Project) -> list[Change]:
     """Write translations/<domain>.pot for every brief and for the templates."""
+    _prepare(project)
     changes = []
     for domain, catalog in templates(project).items():
         path = pot_path(project.translations_dir, domain)
@@ -51,6 +53,12 @@ def extract(project: Project) -> list[Change]:
         written = write_catalog(path, catalog)
         changes.append(Change(path, _action(existed, written)))
     return changes
+
+
+def _prepare(project: Project) -> None:
+    """Refuse links in the project, and delete what an interrupted write left in translations/."""
+    project.refuse_links()
+    remove_partial_files(project.translations_dir)
 
 
 def templates(project: Project) -> dict[str, Catalog]:
@@ -71,6 +79,7 @@ def templates(project: Project) -> dict[str, Catalog]:
 
 def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
     """Merge every .pot into the matching .po of each target locale, in the canonical form."""
+    _prepare(project)
     pots = {p.stem: read_catalog(p) for p in sorted(project.translations_dir.glob("*.pot"))}
     if not pots:
         raise CatalogError(
@@ -94,6 +103,7 @@ def update(project: Project, locales: tuple[str, ...] = ()) -> list[Change]:
 
 def init(project: Project, code: str) -> list[Change]:
     """Start a new locale: an empty .po for every domain, with the right Plural-Forms."""
+    _prepare(project)
     locale_info(code)
     if code == project.source_locale:
         raise ConfigError(f"{code} is the source locale", fix="pick a target language")
@@ -108,6 +118,7 @@ def init(project: Project, code: str) -> list[Change]:
 
 def check(project: Project, locales: tuple[str, ...] = ()) -> list[Problem]:
     """Return the problems of the sources' terms and of every catalog of each target locale."""
+    project.refuse_links()
     glossary = load_glossary(glossary_path(project.translations_dir))
     live = templates(project)
     problems = source_problems(glossary, _source_texts(live), project.source_locale)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+from briefkit.safefs import refuse_links
+
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path through a temporary file in the same folder and an atomic rename."""
+    """Write data to path through a temporary file in the same folder and an atomic rename;
+    refuse (safefs.UnsafePath) a symbolic link or special file on the way or in its place."""
+    refuse_links(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent
+    )
     try:
         os.fchmod(handle, 0o666 & ~_umask())  # mkstemp's 0600 would hide published files
         with os.fdopen(handle, "wb") as stream:
@@ -21,6 +28,32 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+PARTIAL_SUFFIX = ".part"  # write_atomic's temporary files: .<name>.<random>.part
+
+
+def remove_partial_files(folder: Path) -> list[Path]:
+    """Delete the temporary files an interrupted write left in a folder's tree; return them.
+    Links are not followed and only regular files are deleted."""
+    found: list[Path] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return found
+    for top, _, files in os.walk(folder, followlinks=False):
+        for name in files:
+            path = Path(top) / name
+            if name.startswith(".") and name.endswith(PARTIAL_SUFFIX) and _regular(path):
+                found.append(path)
+    for path in sorted(found):
+        path.unlink(missing_ok=True)
+    return sorted(found)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -32,6 +32,8 @@ E2E_FIXTURES = {"built_sample", "built_series"}
 E2E_MODULES = {
     "test_bench",
     "test_end_to_end",
+    "test_hostile_outputs",
+    "test_hostile_workers",
     "test_html_edition",
     "test_layout",
     "test_parity",

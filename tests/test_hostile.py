@@ -4,6 +4,7 @@ or output checked for the absence of leaked content and embedded files)."""
 from __future__ import annotations
 
 import time
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -20,7 +21,7 @@ from briefkit.sources.brief import load_brief
 from briefkit.sources.data import load_dataset
 
 SECRET = "briefkit-secret-canary"
-BLOCKED_FIX = "only files under templates/ and data: URIs may be loaded"
+BLOCKED_FIX = "only files under templates/ may be loaded"
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def page(body: str, head: str = "") -> str:
     return f'<!DOCTYPE html><html lang="en"><head><title>t</title>{head}</head><body>{body}</body></html>'
 
 
-# --- WeasyPrint may load only files under templates/ and data: URIs -------------------------------------------
+# --- WeasyPrint may load only files under templates/ ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -89,24 +90,67 @@ def test_a_relative_path_cannot_climb_out_of_templates(sample: Project) -> None:
     )
 
 
-def test_data_uris_and_template_files_load(sample: Project) -> None:
-    pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-    pdf = render_pdf(
-        page(f'<img src="{pixel}" alt="a pixel">', '<link rel="stylesheet" href="brief.css">'),
-        assets(sample),
-        "ok",
-    )
+PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+DATA_FILE = "data:text/plain;base64,YnJpZWZraXQtc2VjcmV0LWNhbmFyeQ=="
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page(f'<img src="{PIXEL}" alt="a pixel">'),
+        page(f'<a rel="attachment" href="{DATA_FILE}">x</a>'),
+        page("x", f'<link rel="attachment" href="{DATA_FILE}">'),
+        page("x", '<link rel="stylesheet" href="data:text/css,body%7Bdisplay:none%7D">'),
+    ],
+    ids=["img", "a-attachment", "link-attachment", "stylesheet"],
+)
+def test_data_uris_load_nothing(sample: Project, html: str) -> None:
+    # Changed in security round 2: data: URIs were served; they could attach a file or a style.
+    url = html.split('="data:')[1].split('"')[0]
+    with pytest.raises(RenderError) as caught:
+        render_pdf(html, assets(sample), "hostile")
+    assert str(caught.value) == f"hostile: blocked a load of data:{url} ({BLOCKED_FIX})"
+
+
+def test_template_files_load(sample: Project) -> None:
+    pdf = render_pdf(page("x", '<link rel="stylesheet" href="brief.css">'), assets(sample), "ok")
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_symlink_in_templates_is_not_followed(sample: Project, secret: Path) -> None:
+    (assets(sample) / "linked.css").symlink_to(secret)
+    with pytest.raises(RenderError) as caught:
+        render_pdf(
+            page("x", '<link rel="stylesheet" href="linked.css">'), assets(sample), "hostile"
+        )
+    assert str(caught.value) == (
+        f"hostile: blocked a load of {(assets(sample) / 'linked.css').as_uri()} ({BLOCKED_FIX})"
+    )
 
 
 # --- Raw HTML in a brief or a translation is text, never markup -------------------------------------------------
 
 
 def embedded_files(path: Path) -> list[str]:
+    """Return every file a PDF carries: in its /EmbeddedFiles names, as /FileAttachment
+    annotations, or as any other file specification."""
     with pikepdf.open(path) as pdf:
         names = pdf.Root.get("/Names", {})
         tree = names.get("/EmbeddedFiles") if names else None
-        return [] if tree is None else [str(n) for n in tree.get("/Names", [])[::2]]
+        found = [] if tree is None else [str(n) for n in tree.get("/Names", [])[::2]]
+        for page in pdf.pages:
+            found += [
+                f"annotation {annot.get('/Subtype')}"
+                for annot in page.obj.get("/Annots", [])
+                if annot.get("/Subtype") == "/FileAttachment" or "/FS" in annot
+            ]
+        found += [
+            "file specification"
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") in ("/Filespec", "/EmbeddedFile")
+        ]
+        return found
 
 
 def pdf_bytes_text(path: Path) -> str:
@@ -143,6 +187,11 @@ def test_raw_html_in_a_brief_is_shown_as_text_and_loads_nothing(
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert html.split(" ")[0] in text and SECRET not in text
     assert SECRET.encode() not in docx.read_bytes()
+
+
+def sample_charts(project: Project) -> list[str]:
+    brief = load_brief(project.briefs_dir / "sample.md")
+    return [line for line in brief.body.splitlines() if "](chart:" in line]
 
 
 def set_translation(project: Project, msgid: str, msgstr: str, locale: str = "fr") -> None:
@@ -185,8 +234,13 @@ def test_an_image_added_by_a_translation_embeds_nothing(
     pdf = output_path(sample, "sample", "fr", "pdf")
     assert SECRET not in pdf_bytes_text(pdf) and embedded_files(pdf) == []
     docx = output_path(sample, "sample", "fr", "docx")
-    assert not docx.exists() or SECRET.encode() not in docx.read_bytes()
-    assert not report.ok  # pandoc's sandbox refuses the file, and its warning fails the artifact
+    # Changed in security round 2: pandoc's sandbox used to refuse the file and fail the DOCX;
+    # now the filter keeps only the charts briefkit embedded, so the picture is its alt text.
+    assert report.ok, [str(f.error) for f in report.failures]
+    assert SECRET.encode() not in docx.read_bytes()
+    with zipfile.ZipFile(docx) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert len(media) == len(sample_charts(sample))
 
 
 @pytest.mark.parametrize(
@@ -489,3 +543,24 @@ def test_an_oversized_catalog_is_refused_before_parsing(
     assert str(caught.value).endswith(
         "bytes, over the 10,000,000-byte limit (a catalog of this series is well under 1 MB; is it the right file?)"
     )
+
+
+def test_the_attachment_probe_finds_attachments_in_every_form(
+    sample: Project, tmp_path: Path
+) -> None:
+    # The probe the tests above rely on: a template file attached by the maintainers' own HTML
+    # (the only attachment the fetcher lets through) is found, as a name and as an annotation.
+    pdf = tmp_path / "attached.pdf"
+    pdf.write_bytes(
+        render_pdf(
+            page(
+                '<a rel="attachment" href="brief.css">x</a>',
+                '<link rel="attachment" href="brief.css">',
+            ),
+            assets(sample),
+            "probe",
+        )
+    )
+    found = embedded_files(pdf)
+    assert "annotation /FileAttachment" in found
+    assert "file specification" in found

@@ -93,6 +93,7 @@ def catalog_stats(project: Project, locale: str, domain: str) -> Stats:
 
 def project_stats(project: Project, locales: Iterable[str] = ()) -> list[Stats]:
     """Return the statistics of every domain in every (or each given) target locale."""
+    project.refuse_links()
     return [
         catalog_stats(project, code, domain)
         for code in (tuple(locales) or project.target_locales)

@@ -19,6 +19,11 @@ _KEYWORD = re.compile(
 )
 _CONTINUATION = re.compile(rf"^[ \t]*({_STRING})[ \t]*$")
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+# Plural forms, entries obsolete (`#~`) or not: CLDR's languages have at most 6; Babel makes a
+# list of nplurals strings for every plural entry, so 2,000,000,000 would exhaust memory.
+MAX_PLURAL_FORMS = 10
+_FORM_INDEX = re.compile(r"^[ \t]*(?:#~[ \t]*)?msgstr\[(\d+)\]", re.M)
+MAX_MESSAGE_CHARS = 50_000  # per msgid or msgstr: a brief's longest paragraph is under 2,000
 _CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)")
 
 
@@ -31,6 +36,7 @@ class _Entry:
 
 def check_po_syntax(text: str, path: Path) -> None:
     """Raise CatalogError at the first line that is not valid gettext .po syntax."""
+    _check_plural_bounds(text, path)
     entries = _entries(text, path)
     _check_header(entries, path)
     seen: dict[tuple[str | None, str], int] = {}
@@ -54,6 +60,32 @@ def check_po_syntax(text: str, path: Path) -> None:
             )
         seen[key] = entry.line
         _check_forms(entry, nplurals, path)
+        _check_length(entry, path)
+
+
+def _check_plural_bounds(text: str, path: Path) -> None:
+    """Raise for nplurals or a msgstr[n] beyond MAX_PLURAL_FORMS, obsolete entries included."""
+    for found in [*_NPLURALS.finditer(text), *_FORM_INDEX.finditer(text)]:
+        count = int(found.group(1)[:6]) + (0 if found.re is _NPLURALS else 1)
+        if len(found.group(1)) > 5 or count > MAX_PLURAL_FORMS:
+            raise CatalogError(
+                f"{_excerpt(found.group().strip())} is over the limit of "
+                f"{MAX_PLURAL_FORMS} plural forms",
+                path=path,
+                line=text.count("\n", 0, found.start()) + 1,
+                fix="set Plural-Forms as `python build.py init` writes it for the language",
+            )
+
+
+def _check_length(entry: _Entry, path: Path) -> None:
+    for keyword, text in entry.parts.items():
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise CatalogError(
+                f"{keyword} is {len(text):,} characters, over the {MAX_MESSAGE_CHARS:,} limit",
+                path=path,
+                line=entry.line,
+                fix="a translation is about as long as its source; is this the right text?",
+            )
 
 
 def _entries(text: str, path: Path) -> list[_Entry]:

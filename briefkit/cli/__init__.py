@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from briefkit.cli import build as build_commands
 from briefkit.cli import serve as serve_commands
@@ -23,6 +26,7 @@ from briefkit.errors import BriefkitError, ErrorList
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     args = _parser().parse_args(argv)
+    previous = _on_termination()
     try:
         fast = getattr(args, "fast", None)  # a no-op build finishes before anything is loaded
         done = fast(Path(args.root), args) if fast is not None else None
@@ -34,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(project, args))
     except ErrorList as errors:
         for error in errors.errors:
-            console.print(f"[red]error:[/] {error}", markup=True)
+            console.print(f"[red]error:[/] {_escape(str(error))}")
         return 1
     except BriefkitError as error:
         console.print(f"[red]error:[/] {_escape(str(error))}")
@@ -42,11 +46,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of the output went away (`build.py --json | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         console.print(
             "interrupted; every file in dist/ is whole, old or new: build again to finish"
         )
-        return 130
+        return 128 + getattr(interruption, "signum", signal.SIGINT)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`timeout`, a CI job's time limit), handled as Ctrl-C is: the workers are
+    stopped, what an interrupted write left is deleted, and the state stays true."""
+
+    signum = signal.SIGTERM
+
+
+def _on_termination() -> Any:
+    """Raise _Terminated on SIGTERM; return the handler it replaces (None off the main thread)."""
+
+    def terminated(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, terminated)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.progress import BarColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as ProgressBar
 
-from briefkit.cli.console import console
+from briefkit.cli.console import configured, console, to_json
 from briefkit.cli.console import escape as _escape
 from briefkit.errors import BriefkitError, Failure
 from briefkit.release import fastpath
@@ -130,7 +129,7 @@ def _unchanged(root: Path, args: argparse.Namespace) -> int | None:
         )
     if args.json:
         replay = {"ok": True, "built": [], "current": outcome.current, "failed": [], "removed": []}
-        print(json.dumps({**replay, "published": outcome.published}, indent=1, ensure_ascii=False))
+        print(to_json({**replay, "published": outcome.published}, indent=1))
     return 0
 
 
@@ -147,17 +146,14 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         shard=args.shard,
         timeout=float(args.timeout),
     )
-    for code in request.locales:
-        if code not in project.locales:
-            where = _escape("pyproject.toml [tool.briefkit] locales")
-            console.print(f"[red]error:[/] locale {code!r} is not configured in {where}")
-            return 2
+    if not configured(project, request.locales):
+        return 2
     fastpath.forget(project.root)
     with _ProgressView(project) as view:
         report = build(project, request, view)
     _summary(project, report)
     if args.json:
-        print(json.dumps(build_report(project, report), indent=1, ensure_ascii=False))
+        print(to_json(build_report(project, report), indent=1))
     if report.ok and request.shard is None:
         everything = _artifacts_json(project, (*report.artifacts, *report.current))
         fastpath.record(

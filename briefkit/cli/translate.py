@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from briefkit.cli.console import console
+from briefkit.cli.console import configured, console, terminal_safe, to_json
 from briefkit.cli.console import escape as _escape
 
 if TYPE_CHECKING:  # loaded when a command runs, so that a no-op build never loads them
@@ -51,6 +50,8 @@ def _extract(project: Project, args: argparse.Namespace) -> int:
 def _update(project: Project, args: argparse.Namespace) -> int:
     from briefkit import translations
 
+    if not configured(project, args.lang):
+        return 2
     _changes(project, translations.update(project, tuple(args.lang)))
     return 0
 
@@ -72,9 +73,11 @@ def _init(project: Project, args: argparse.Namespace) -> int:
 def _stats(project: Project, args: argparse.Namespace) -> int:
     from briefkit.catalogs.stats import project_stats
 
+    if not configured(project, args.lang):
+        return 2
     found = project_stats(project, tuple(args.lang))
     if args.json:
-        print(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
+        print(to_json([s.as_dict() for s in found]))
     else:
         wide = Console(highlight=False)
         wide.width = max(wide.width, 120)  # a pipe gets 80 columns, too few for the table
@@ -119,6 +122,8 @@ def _stats_row(row: Stats, minimum: float) -> list[str]:
 def _check(project: Project, args: argparse.Namespace) -> int:
     from briefkit import translations
 
+    if not configured(project, args.lang):
+        return 2
     problems = translations.check(project, tuple(args.lang))
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
@@ -128,10 +133,10 @@ def _check(project: Project, args: argparse.Namespace) -> int:
             "warnings": warnings,
             "problems": [p.as_dict() for p in problems],
         }
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(to_json(report))
     else:
         for problem in problems:
-            print(problem.labelled())
+            print(terminal_safe(problem.labelled()))
         console.print(
             f"{errors} {_plural(errors, 'error')}, {warnings} {_plural(warnings, 'warning')}"
         )
@@ -146,7 +151,7 @@ def _changes(project: Project, changes: list[Change]) -> None:
     for change in changes:
         if change.action != "unchanged":
             what = f": {_merge_summary(change.merge)}" if change.merge else ""
-            console.print(f"{change.action} {change.path.relative_to(project.root)}{what}")
+            console.print(_escape(f"{change.action} {change.path.relative_to(project.root)}{what}"))
     unchanged = sum(1 for c in changes if c.action == "unchanged")
     console.print(f"{len(changes) - unchanged} written, {unchanged} unchanged")
 

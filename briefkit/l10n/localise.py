@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
-from markdown_it import MarkdownIt
 
 from briefkit.catalogs.po import entry_state, printable, translation_forms
 from briefkit.errors import BriefError, BriefkitError, raise_all
@@ -23,7 +21,14 @@ from briefkit.project import Policy
 from briefkit.sources.brief import Brief
 from briefkit.sources.data import Dataset, Source, format_figure
 from briefkit.sources.placeholders import placeholders, stray_syntax, substitute
-from briefkit.sources.segments import Segment, assign_contexts, chart_refs, translate_body
+from briefkit.sources.segments import (
+    Segment,
+    assign_contexts,
+    chart_refs,
+    permissive_parser,
+    translate_body,
+)
+from briefkit.sources.urls import LINK_SCHEMES, link_allowed
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,7 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
                     )
                 )
     errors += _image_errors(brief)
+    errors += _link_errors(segments, brief)
     for chart_id, line in chart_refs(brief.body):
         if chart_id not in brief.data.charts:
             errors.append(
@@ -184,18 +190,29 @@ def check_source(brief: Brief, segments: list[Segment]) -> None:
     raise_all(errors)
 
 
-@cache
-def _permissive_parser() -> MarkdownIt:
-    """Return a parser that accepts every URL scheme, to find images the renderers would drop."""
-    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser
+def _link_errors(segments: list[Segment], brief: Brief) -> list[BriefkitError]:
+    """Return an error for each link whose target the allow-list of sources/urls.py refuses."""
+    errors: list[BriefkitError] = []
+    for segment in segments:
+        tokens = permissive_parser().parseInline(segment.msgid)
+        for child in tokens[0].children or [] if tokens else []:
+            href = str(child.attrs.get("href", ""))
+            if child.type == "link_open" and not link_allowed(href):
+                errors.append(
+                    BriefError(
+                        f"link target {href} is not allowed",
+                        path=brief.data.path if segment.kind.startswith("chart") else brief.path,
+                        line=segment.line,
+                        fix=f"link only to {', '.join(LINK_SCHEMES)} addresses",
+                    )
+                )
+    return errors
 
 
 def _image_errors(brief: Brief) -> list[BriefkitError]:
     """Return an error for each image that is not a chart standing alone in its paragraph."""
     errors: list[BriefkitError] = []
-    for token in _permissive_parser().parse(brief.body):
+    for token in permissive_parser().parse(brief.body):
         images = [child for child in token.children or [] if child.type == "image"]
         if not images or token.map is None:
             continue

@@ -28,7 +28,7 @@ from briefkit.catalogs.po import translation_forms
 from briefkit.errors import CatalogError, located
 from briefkit.locales import LocaleInfo
 from briefkit.project import Policy, Project
-from briefkit.qa import typography
+from briefkit.qa import characters, typography
 from briefkit.qa.glossary import (
     Glossary,
     Hit,
@@ -39,7 +39,8 @@ from briefkit.qa.glossary import (
     missed_preferred,
 )
 from briefkit.sources.placeholders import PLACEHOLDER, placeholders, stray_syntax
-from briefkit.sources.segments import Segment, markdown_parser
+from briefkit.sources.segments import Segment, markdown_parser, permissive_parser
+from briefkit.sources.urls import LINK_SCHEMES, link_allowed
 
 GLOSSARY_NOTE = "translations/glossary.yaml"
 _MARKUP = {
@@ -51,6 +52,14 @@ _MARKUP = {
 }
 _DELIMITERS = "*_`"
 _DIGITS = re.compile(r"\d+")
+FIELD = re.compile(r"%\(\w+\)s")
+# What Python's % operator would read as a conversion and a translator may mean as one: any
+# `%(…)` field, `%%`, and a conversion glued to its `%` (`%s`, `%-5d`). A `%` before a space is
+# a percent sign ("87 % des").
+_PERCENT_SPEC = re.compile(
+    r"%\([^)\s]*\)?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[a-zA-Z]?"
+    r"|%%|%[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa](?!\w)"
+)
 _CALENDAR = re.compile(r"\d+(?=[月日])")  # 8月, 17日: Chinese and Japanese write months and days so
 
 
@@ -145,6 +154,8 @@ def check_translation(source: str, translation: str) -> list[Finding]:
     """Return what is wrong with one translation of one source text."""
     return [
         *placeholder_findings(source, translation),
+        *percent_findings(translation),
+        *character_findings(source, translation),
         *_whitespace_findings(source, translation),
         *_html_findings(source, translation),
         *_markup_findings(source, translation),
@@ -201,7 +212,77 @@ def placeholder_findings(source: str, translation: str) -> list[Finding]:
 
 def python_format_names(text: str) -> list[str]:
     """Return the %(name)s fields of a template string."""
-    return re.findall(r"%\(\w+\)[sd]", text)
+    return [str(field) for field in FIELD.findall(text)]
+
+
+def percent_findings(translation: str) -> list[Finding]:
+    """Return `%` written as anything but a %(name)s field or a percent sign alone: templating.py
+    prints everything else as text, so a width (`%(number)20000000s`), a flag, a conversion other
+    than `s` or gettext's `%%` would show up on the page as typed."""
+    found = []
+    for match in _PERCENT_SPEC.finditer(translation):
+        if FIELD.fullmatch(match.group()):
+            continue
+        found.append(
+            Finding(
+                "placeholder",
+                f"format {match.group()} is neither a placeholder nor a percent sign",
+                "write placeholders exactly as in the source (%(name)s), with no width or flag, "
+                "and a percent sign as a single %",
+                excerpt(translation, match.group()),
+            )
+        )
+    return found
+
+
+def character_findings(source: str, translation: str) -> list[Finding]:
+    """Return invisible or control characters, line breaks and mixed-script words that the
+    translation adds to its source."""
+    found = [
+        Finding(
+            "character",
+            f"invisible character {characters.describe(char)}",
+            "delete it: direction, spacing and hyphenation come from the language's rules, "
+            "not from hidden characters",
+            excerpt(translation, char),
+        )
+        for char in dict.fromkeys(
+            _minus(characters.invisible_characters(translation), list(source))
+        )
+    ]
+    # Inside the text: a line break at either end is the white-space check's.
+    inner, within = translation.strip(), source.strip()
+    if inner.count("\n") > within.count("\n") or _blocks(inner) != _blocks(within):
+        found.append(
+            Finding(
+                "newline",
+                "line breaks where the source has none",
+                "write the translation on the lines the source uses; a line break here would "
+                "start a new paragraph, heading or list",
+                excerpt(translation, "\n"),
+            )
+        )
+    known = {mixed.word for mixed in characters.mixed_words(source)}
+    found += [
+        Finding(
+            "character",
+            f"“{mixed.word}” mixes scripts: {characters.describe(mixed.char)} among "
+            f"{mixed.script.capitalize()} letters",
+            f"retype the word in {mixed.script.capitalize()} letters only",
+            excerpt(translation, mixed.word),
+        )
+        for mixed in characters.mixed_words(translation)
+        if mixed.word not in known
+    ]
+    return found
+
+
+def _blocks(text: str) -> list[str]:
+    """Return the block structure of a text (paragraph, heading, list...) as token types."""
+    if "\n" not in text:
+        return []
+    tokens = markdown_parser().parse(PLACEHOLDER.sub("X", text))
+    return [token.type for token in tokens if token.type != "inline"]
 
 
 def check_terms(
@@ -236,7 +317,7 @@ def source_problems(
 
 def excerpt(text: str, needle: str | None = None, width: int = 60) -> str:
     """Return a one-line extract of a text, around the needle when given and found."""
-    flat = text.replace("\n", "\\n")
+    flat = characters.shown(text)
     if len(flat) <= width:
         return flat
     at = flat.find(needle) if needle else -1
@@ -367,6 +448,16 @@ def _link_findings(source: str, translation: str) -> list[Finding]:
     found = [
         Finding(
             "link",
+            f"link target {target} is not allowed",
+            f"link only to {', '.join(LINK_SCHEMES)} addresses",
+            excerpt(translation, target),
+        )
+        for kind, target in written
+        if kind == "link target" and not link_allowed(target)
+    ]
+    found += [
+        Finding(
+            "link",
             f"{kind} {target} missing from the translation",
             f"keep the target ({target}) exactly; translate only the text in brackets",
             excerpt(translation),
@@ -440,7 +531,7 @@ def _children(text: str) -> tuple[Any, ...]:
     Figures are substituted before rendering, and a figure starts with a digit; a placeholder
     left in place would change what `**` means next to it (`升至**{{ x }}**。` is strong once
     the figure is in, not before). A letter stands in for it: it flanks as a digit does."""
-    tokens = markdown_parser().parseInline(PLACEHOLDER.sub("X", text))
+    tokens = permissive_parser().parseInline(PLACEHOLDER.sub("X", text))
     return tuple(tokens[0].children or []) if tokens else ()
 
 
@@ -483,9 +574,20 @@ def _numbers(text: str, calendar: bool = True) -> list[str]:
 
 
 def _html_tags(text: str) -> list[str]:
+    """Return the raw HTML of a text: CommonMark's HTML tags, and any other `<` that a browser
+    or a lenient parser would open a tag with (`<img/src=x`, `<style/x>`, `<!x`, `</x`)."""
     tokens = _html_parser().parseInline(text)
     children = tokens[0].children or [] if tokens else []
-    return [str(c.content) for c in children if c.type == "html_inline"]
+    tags = []
+    for child in children:
+        if child.type == "html_inline":
+            tags.append(str(child.content))
+        elif child.type == "text":
+            tags += _TAG_LIKE.findall(str(child.content))
+    return tags
+
+
+_TAG_LIKE = re.compile(r"<[/!?]?[A-Za-z][^\s<>]*>?")
 
 
 @cache

@@ -26,6 +26,7 @@ from typing import Any
 
 from briefkit.errors import BriefkitError, ConfigError
 from briefkit.locales import locale_info
+from briefkit.qa.characters import skeleton
 from briefkit.sources.segments import markdown_parser, token_text
 from briefkit.sources.yamlsource import Lines, load_yaml
 
@@ -163,7 +164,9 @@ def missed_preferred(
 
 
 def plain_text(markdown: str) -> tuple[str, list[tuple[int, int]]]:
-    """Return the words of inline Markdown (no link targets, no markup) and its title spans."""
+    """Return the words of inline Markdown (no link targets, no markup) and its title spans,
+    without invisible characters and each mixed-script word in one script (characters.py), so
+    that a zero-width space or a Cyrillic о cannot hide a term."""
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     opened: list[int] = []
@@ -174,7 +177,7 @@ def plain_text(markdown: str) -> tuple[str, list[tuple[int, int]]]:
                 opened.append(size)
             elif child.type == "em_close" and opened:
                 spans.append((opened.pop(), size))
-            text = token_text(child)
+            text = skeleton(token_text(child))
             parts.append(text)
             size += len(text)
     plain = "".join(parts)

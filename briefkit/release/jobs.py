@@ -103,6 +103,8 @@ def render_job(job: Job) -> Rendered | BriefkitError:
             cover = cover_path(job.path)
             write_atomic(dist / cover, png)
         write_atomic(dist / job.path, data)
+    except BriefkitError as exc:  # a link in dist/ (safefs.py)
+        return exc
     except OSError as exc:
         return RenderError(
             f"{job.what}: cannot write it: {exc.strerror}",

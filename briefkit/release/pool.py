@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from typing import Any, Generic, TypeVar
 
 Task = TypeVar("Task")
 STOP_GRACE = 5.0  # seconds a stopped worker gets to remove its temporary file before SIGKILL
+WATCH_INTERVAL = 0.5  # seconds between a worker's checks that its build is still there
 _PR_SET_PDEATHSIG = 1
 
 
@@ -130,7 +132,9 @@ def _assign(
 def _start(context: Any, function: Callable[[Task], Any], tasks_per_worker: int) -> _Worker[Task]:
     mine, theirs = context.Pipe()
     process = context.Process(
-        target=_serve, args=(function, theirs, tasks_per_worker), name="briefkit-renderer"
+        target=_serve,
+        args=(function, theirs, tasks_per_worker, os.getpid()),
+        name="briefkit-renderer",
     )
     process.start()
     theirs.close()
@@ -210,13 +214,15 @@ def _stop(worker: _Worker[Task]) -> None:
         worker.process.join()
 
 
-def _serve(function: Callable[[Any], Any], connection: Connection, tasks_per_worker: int) -> None:
+def _serve(
+    function: Callable[[Any], Any], connection: Connection, tasks_per_worker: int, parent: int
+) -> None:
     """The worker's loop: run tasks until told to stop, the parent goes, or its share is done."""
     signal.signal(
         signal.SIGINT, signal.SIG_IGN
     )  # Ctrl-C reaches the whole group: the parent decides
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    _die_with_parent()
+    _die_with_parent(parent)
     for _ in range(tasks_per_worker):
         try:
             task = connection.recv()
@@ -232,15 +238,30 @@ def _serve(function: Callable[[Any], Any], connection: Connection, tasks_per_wor
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
-    # SystemExit unwinds through writing.write_atomic, which deletes its temporary file.
+    # SystemExit unwinds through writing.write_atomic, which deletes its temporary file. Code
+    # that swallows it (a C callback prints and ignores a Python exception) is not waited for.
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(int(STOP_GRACE))
     sys.exit(128 + signum)
 
 
-def _die_with_parent() -> None:
-    """Have the kernel stop this worker when the build that started it dies (even by SIGKILL)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:
-        sys.exit(1)
+def _die_with_parent(parent: int) -> None:
+    """Make sure this worker dies with the build that started it, however the build ends.
+
+    The kernel sends SIGKILL the moment the parent dies (SIGKILL, a crash, or SIGTERM and
+    SIGINT, whose default actions end it): a signal no Python code or C library can delay or
+    swallow, unlike the SIGTERM this used to ask for. What an interrupted write leaves is a
+    `.part` file, which the next build deletes. Where prctl is missing (not Linux), or when
+    the parent went before it was set, a watchdog thread notices the parent's pid change.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="parent-watchdog", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_INTERVAL)
+    os.kill(os.getpid(), signal.SIGKILL)

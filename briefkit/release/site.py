@@ -7,6 +7,8 @@ not yet translated is shown in English and marked so (lang="en"), never passed o
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import struct
 from collections.abc import Callable
@@ -31,6 +33,7 @@ Strings = Callable[[str], tuple[dict[str, str], set[str]]]
 
 PAGE = f"{SITE_TEMPLATES}/index.html"
 SECTION = f"{SITE_TEMPLATES}/language.html"
+STYLE = f"{SITE_TEMPLATES}/site.css"
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,32 @@ def render_site(
     ]
     env = template_environment(templates_dir, lambda text: text)
     source = [e for e in manifest.artifacts if e.locale == manifest.source_locale]
+    css = render_template(env, STYLE).strip()
     return render_template(
         env,
         PAGE,
+        css=Markup(css),
+        policy=content_security_policy(css),
         languages=manifest.languages,
         sections=[Markup(section) for section in sections],
         series=_series(source or list(manifest.artifacts)),
         briefs=len({e.brief for e in manifest.artifacts}),
+    )
+
+
+def content_security_policy(css: str) -> str:
+    """Return the page's Content-Security-Policy: nothing runs, nothing is loaded but its own
+    pictures, and the only style is the page's own <style> element, named by its hash (a style
+    a translation smuggled in would not match it)."""
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "img-src 'self'",
+            f"style-src 'sha256-{digest}'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
     )
 
 
@@ -118,12 +140,14 @@ def _section_environment(
     cannot hold a span: `alt="{{ text | striptags }}"{% if text is english %} lang="en"…`)."""
 
     def gettext(text: str) -> str:
-        found = ui.get(text, text)
-        if untranslated is not None and (text in untranslated or text not in ui):
-            return Markup(_ENGLISH + "{}</span>").format(found)
-        return found
+        return ui.get(text, text)
 
-    env = template_environment(templates_dir, gettext)
+    def wrap(msgid: str, html: Markup) -> Markup:
+        if untranslated is not None and (msgid in untranslated or msgid not in ui):
+            return Markup(_ENGLISH + "{}</span>").format(html)
+        return html
+
+    env = template_environment(templates_dir, gettext, wrap=wrap)
     env.tests["english"] = lambda value: str(value).startswith(_ENGLISH)
     return env
 

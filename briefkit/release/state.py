@@ -14,8 +14,9 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from briefkit import writing
 from briefkit.errors import BriefkitError
 from briefkit.release.manifest import Entry, entry_from_json, file_sha256
 from briefkit.writing import write_if_changed
@@ -23,7 +24,6 @@ from briefkit.writing import write_if_changed
 STATE_FILE = ".state.json"
 LOCK_FILE = ".lock"
 STATE_VERSION = 1
-PARTIAL_SUFFIX = ".part"  # writing.write_atomic's temporary files
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,30 @@ def load_state(dist: Path) -> State:
     if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
         return State()
     try:
-        return State(
-            {
-                name: Record(item["key"], float(item["seconds"]), entry_from_json(item["entry"]))
-                for name, item in raw["artifacts"].items()
-            }
-        )
-    except (KeyError, TypeError, ValueError):
+        records = {
+            name: Record(item["key"], float(item["seconds"]), entry_from_json(item["entry"]))
+            for name, item in raw["artifacts"].items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError):
         return State()
+    # The state names the files a build may delete: one naming a file outside dist/ (or a
+    # record filed under another name) is not believed, and dist/ is built afresh.
+    for name, record in records.items():
+        if name != record.entry.path or not all(
+            inside_dist(p) for p in (record.entry.path, record.entry.cover) if p is not None
+        ):
+            return State()
+    return State(records)
+
+
+def inside_dist(name: object) -> bool:
+    """Return True for a plain relative path below dist/: no `..`, no absolute or hidden part."""
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
+        return False
+    parts = PurePosixPath(name).parts
+    return not PurePosixPath(name).is_absolute() and all(
+        part not in ("", ".", "..") and not part.startswith(".") for part in parts
+    )
 
 
 def save_state(dist: Path, state: State) -> None:
@@ -77,7 +93,16 @@ def save_state(dist: Path, state: State) -> None:
             for name, r in sorted(state.records.items())
         },
     }
-    write_if_changed(dist / STATE_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode())
+    path = dist / STATE_FILE
+    try:
+        write_if_changed(path, json.dumps(data, indent=1, ensure_ascii=False).encode())
+    except OSError as exc:
+        raise BriefkitError(
+            f"cannot save the build's state: {exc.strerror}",
+            path=path,
+            fix="free space on the disk (or make dist/ writable) and build again; "
+            "every file in dist/ is whole, old or new",
+        ) from None
 
 
 def is_current(dist: Path, record: Record | None, key: str) -> bool:
@@ -122,15 +147,14 @@ def forget(dist: Path, state: State, paths: set[str]) -> State:
     """Delete these artifacts (and their covers) from dist/; return the state without them."""
     for path in sorted(paths):
         record = state.records[path]
+        if not inside_dist(path):
+            continue
         (dist / path).unlink(missing_ok=True)
-        if record.entry.cover is not None:
+        if record.entry.cover is not None and inside_dist(record.entry.cover):
             (dist / record.entry.cover).unlink(missing_ok=True)
     return state.without(paths)
 
 
 def remove_partial_files(dist: Path) -> list[Path]:
     """Delete temporary files an interrupted build left behind; return them."""
-    found = sorted(p for p in dist.rglob(f".*{PARTIAL_SUFFIX}") if p.is_file())
-    for path in found:
-        path.unlink(missing_ok=True)
-    return found
+    return writing.remove_partial_files(dist)

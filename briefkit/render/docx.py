@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import io
 import re
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,8 +85,8 @@ def render_docx(
     brief: LocalisedBrief, env: Environment, project: Project, where: str, gettext: Gettext
 ) -> bytes:
     """Return the DOCX of a localised brief."""
-    markdown, alts = pandoc_input(brief, env, project)
-    raw = _pandoc(markdown, brief, project.templates_dir / "docx", where)
+    markdown, alts, pictures = _input_and_pictures(brief, env, project)
+    raw = _pandoc(markdown, brief, project.templates_dir / "docx", where, pictures)
     document = Document(io.BytesIO(raw))
     _describe_images(document, alts)
     _key_messages_box(document)
@@ -118,18 +120,34 @@ def pandoc_input(
     brief: LocalisedBrief, env: Environment, project: Project
 ) -> tuple[str, list[str]]:
     """Return the Markdown pandoc reads (charts embedded as pictures) and the charts' alt texts."""
+    markdown, alts, _ = _input_and_pictures(brief, env, project)
+    return markdown, alts
+
+
+def _input_and_pictures(
+    brief: LocalisedBrief, env: Environment, project: Project
+) -> tuple[str, list[str], list[str]]:
+    """Return pandoc's Markdown, the charts' alt texts, and the SHA-1 of each chart's data: URI:
+    the only pictures the filter lets into the DOCX."""
     markdown = docx_markdown(brief, env, project)
     return _embed_charts(markdown, brief, env, project.templates_dir / "pdf")
 
 
 def _embed_charts(
     markdown: str, brief: LocalisedBrief, env: Environment, assets: Path
-) -> tuple[str, list[str]]:
-    """Replace each chart image by its PNG captioned by its title; return the alt texts in order."""
+) -> tuple[str, list[str], list[str]]:
+    """Replace each chart image by its PNG captioned by its title; return the alt texts in order
+    and the SHA-1 of each picture's URI."""
     pictures = {
         cid: base64.b64encode(chart_png(brief, chart, env, assets)).decode("ascii")
         for cid, chart in brief.charts.items()
     }
+    digests = [
+        hashlib.sha1(
+            f"data:image/png;base64,{data}".encode("ascii"), usedforsecurity=False
+        ).hexdigest()
+        for data in pictures.values()
+    ]
     alts: list[str] = []
 
     def picture(match: re.Match[str]) -> str:
@@ -141,7 +159,7 @@ def _embed_charts(
         # As in the PDF, the alt text is also printed under the chart for every reader.
         return f'{image}\n\n::: {{custom-style="Chart Description"}}\n{match["alt"]}\n:::'
 
-    return _CHART_LINE.sub(picture, markdown), alts
+    return _CHART_LINE.sub(picture, markdown), alts, digests
 
 
 _CHART_LINE = re.compile(
@@ -157,6 +175,10 @@ def _describe_images(document: DocxDocument, alts: list[str]) -> None:
     pictures = list(document.element.body.iter(qn("wp:docPr")))
     for picture, alt in zip(pictures, alts, strict=False):
         picture.set("descr", alt)
+    # pandoc also describes the picture itself by its URI: the whole chart again, in base64.
+    for inner in document.element.body.iter(qn("pic:cNvPr")):
+        if inner.get("descr", "").startswith("data:"):
+            inner.set("descr", "")
 
 
 def _key_messages_box(document: DocxDocument) -> None:
@@ -191,12 +213,14 @@ def _bookmarked(body: Any, name: str) -> list[Any]:
     return found
 
 
-def _pandoc(markdown: str, brief: LocalisedBrief, docx_templates: Path, where: str) -> bytes:
+def _pandoc(
+    markdown: str, brief: LocalisedBrief, docx_templates: Path, where: str, pictures: list[str]
+) -> bytes:
     from briefkit.errors import RenderError
 
     with tempfile.TemporaryDirectory(prefix="briefkit-docx-") as tmp:
         output = Path(tmp) / "out.docx"
-        command = pandoc_command(brief, docx_templates, output)
+        command = pandoc_command(brief, docx_templates, output, pictures)
         try:
             result = subprocess.run(
                 command, input=markdown.encode(), capture_output=True, timeout=TIMEOUT
@@ -215,8 +239,11 @@ def _pandoc(markdown: str, brief: LocalisedBrief, docx_templates: Path, where: s
         return output.read_bytes()
 
 
-def pandoc_command(brief: LocalisedBrief, docx_templates: Path, output: Path) -> list[str]:
-    """Return the pandoc command line that writes a brief's DOCX (its Markdown on stdin)."""
+def pandoc_command(
+    brief: LocalisedBrief, docx_templates: Path, output: Path, pictures: Iterable[str] = ()
+) -> list[str]:
+    """Return the pandoc command line that writes a brief's DOCX (its Markdown on stdin);
+    pictures are the SHA-1 digests of the only image URIs the filter keeps (the charts)."""
     import pypandoc
 
     command = [
@@ -236,6 +263,8 @@ def pandoc_command(brief: LocalisedBrief, docx_templates: Path, output: Path) ->
         f"lang={brief.locale.bcp47}",
         "--metadata",
         f"dir={brief.locale.direction}",
+        "--metadata",
+        f"briefkit-pictures={' '.join(pictures) or '-'}",
     ]
     if brief.subtitle:
         command += ["--metadata", f"subtitle={_plain(brief.subtitle)}"]

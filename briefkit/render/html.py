@@ -15,8 +15,9 @@ from markupsafe import Markup
 
 from briefkit.l10n.localise import LocalisedBrief
 from briefkit.locales import LocaleInfo
-from briefkit.render.templating import render_template
-from briefkit.sources.segments import markdown_parser
+from briefkit.render.templating import css_string, render_template
+from briefkit.sources.segments import permissive_parser
+from briefkit.sources.urls import link_allowed
 
 TEMPLATE = "pdf/brief.html"
 
@@ -30,7 +31,8 @@ def render_html(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> 
         source=source,
         body=Markup(body_html(brief, env)),
         inline=lambda text: Markup(inline_html(text)),
-        page_x_of_y=lambda text: Markup(page_counter_content(text)),
+        # `_` gave the string escaped for HTML; inside <style> it becomes CSS strings instead.
+        page_x_of_y=lambda text: Markup(page_counter_content(Markup(text).unescape())),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
         in_source=lambda text: Markup(in_language(text, source, brief.locale)),
@@ -47,7 +49,7 @@ def page_counter_content(translated: str) -> str:
         elif part == "%(pages)s":
             css.append("counter(pages)")
         elif part:
-            css.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            css.append(css_string(part))
     return " ".join(css) or '""'
 
 
@@ -67,7 +69,7 @@ def body_html(
     brief: LocalisedBrief, env: Environment, chart_template: str = "pdf/chart.html"
 ) -> str:
     """Return the brief's body as HTML, charts drawn by the chart template (the PDF's by default)."""
-    parser = markdown_parser()
+    parser = permissive_parser()
     tokens = parser.parse(brief.body)
     renderer = _Renderer(parser)
     renderer.draw = lambda chart_id, caption, alt: render_template(
@@ -84,7 +86,8 @@ def body_html(
 
 def inline_html(text: str) -> str:
     """Return inline Markdown (a title, a key message) as HTML without a paragraph."""
-    return str(markdown_parser().renderInline(text))
+    parser = permissive_parser()
+    return str(_Renderer(parser).render(parser.parseInline(text), parser.options, {}))
 
 
 # Ids templates/pdf/brief.html gives its own sections; a body heading never takes one.
@@ -94,7 +97,7 @@ TEMPLATE_IDS = ("key-messages", "sources")
 class _Renderer(RendererHTML):
     """markdown-it's HTML renderer, with `chart:` images drawn as charts and headings given ids."""
 
-    charts: set[str]
+    charts: frozenset[str] | set[str] = frozenset()  # none in a title or a key message
     draw: Callable[[str, str, str], str]  # (chart id, caption, alt text) -> HTML
 
     def paragraph_open(
@@ -117,6 +120,29 @@ class _Renderer(RendererHTML):
             return self.draw(src[6:], str(token.attrs.get("title", "")), alt)
         # Only charts are drawn; any other image is refused earlier, so show its text.
         return escape(alt)
+
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # The allow-list of sources/urls.py, as the DOCX filter applies it: any other target
+        # (markdown-it's own rule would let `smb:` or a relative path through) is left as text.
+        if not link_allowed(str(tokens[idx].attrs.get("href", ""))):
+            tokens[idx].meta["refused"] = True
+            return ""
+        return super().renderToken(tokens, idx, options, env)
+
+    def link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        depth = 0
+        for opening in reversed(tokens[:idx]):
+            if opening.type == "link_close":
+                depth += 1
+            elif opening.type == "link_open":
+                if depth == 0:
+                    return "" if opening.meta.get("refused") else "</a>"
+                depth -= 1
+        return ""
 
     def heading_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -78,7 +79,10 @@ class _Blocked(BaseException):
 
 
 def _fetcher_class(weasyprint: Any) -> type:
-    """Return a URLFetcher that serves only data: URIs and files under the assets folder."""
+    """Return a URLFetcher that serves only regular files under the assets folder.
+
+    Not `data:` URIs: one in an `<a rel="attachment">` or a stylesheet would carry a file or a
+    style into the PDF without touching the disk. The templates load nothing that way."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class Blocked(_Blocked, FatalURLFetchingError):  # type: ignore[misc]
@@ -86,20 +90,26 @@ def _fetcher_class(weasyprint: Any) -> type:
 
     class AssetsOnly(URLFetcher):  # type: ignore[misc]
         def __init__(self, assets: Path) -> None:
-            super().__init__(allowed_protocols=("file", "data"))
+            super().__init__(allowed_protocols=("file",))
             self.assets = assets.resolve()
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
-            if parts.scheme == "data":
-                return super().fetch(url, headers)
             if parts.scheme == "file" and not parts.netloc:
-                target = Path(unquote(parts.path)).resolve()
-                if target.is_relative_to(self.assets) and target.is_file():
+                target = Path(unquote(parts.path))
+                if target.resolve().is_relative_to(self.assets) and _regular(target):
                     return super().fetch(url, headers)
-            raise Blocked(url, "only files under templates/ and data: URIs may be loaded")
+            raise Blocked(url, "only files under templates/ may be loaded")
 
     return AssetsOnly
+
+
+def _regular(path: Path) -> bool:
+    """Return True for a regular file itself: no symbolic link, device or fifo."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 @contextmanager

@@ -17,8 +17,9 @@ from briefkit.locales import LocaleInfo
 from briefkit.project import Project
 from briefkit.render.html import body_html, in_language, inline_html, language_name
 from briefkit.render.templating import (
-    Gettext,
+    Wrap,
     edition_environment,
+    edition_gettext,
     edition_ngettext,
     render_template,
     template_environment,
@@ -34,23 +35,21 @@ def render_edition(project: Project, edition: Edition) -> bytes:
     if edition.brief.locale.code == source.code:
         env = edition_environment(project.templates_dir, edition)
     else:
-        gettext = marked_gettext(edition.ui, edition.english, source)
-        env = template_environment(project.templates_dir, gettext, edition_ngettext(edition))
+        env = template_environment(
+            project.templates_dir,
+            edition_gettext(edition),
+            edition_ngettext(edition),
+            wrap=mark_source_language(edition.ui, edition.english, source),
+        )
     return render_web(edition.brief, env, source).encode("utf-8")
 
 
-def marked_gettext(ui: dict[str, str], untranslated: frozenset[str], source: LocaleInfo) -> Gettext:
-    """Return `_` for the page: a string still in the source language is marked with its
-    language, so a screen reader reads it with the right voice (a preview built with
-    --allow-partial; a release has none)."""
-    wrapper = Markup(f'<span lang="{source.bcp47}" dir="{source.direction}">{{}}</span>')
-
-    def gettext(text: str) -> str:
-        found = ui.get(text, text)
-        # Jinja takes a translation as markup (Markup(rv) % values); so does the wrapper.
-        return wrapper.format(Markup(found)) if text in untranslated or text not in ui else found
-
-    return gettext
+def mark_source_language(ui: dict[str, str], english: frozenset[str], source: LocaleInfo) -> Wrap:
+    """Return the wrap that marks a template string still in the source language with that
+    language, so a screen reader reads it with the right voice (a build with --allow-partial; a
+    release has none)."""
+    span = Markup(f'<span lang="{source.bcp47}" dir="{source.direction}">{{}}</span>')
+    return lambda msgid, html: span.format(html) if msgid in english or msgid not in ui else html
 
 
 def render_web(brief: LocalisedBrief, env: Environment, source: LocaleInfo) -> str:

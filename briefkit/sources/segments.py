@@ -60,6 +60,18 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+@cache
+def permissive_parser() -> MarkdownIt:
+    """Return the one parser keeping every link and picture whatever its scheme (read only).
+
+    markdown-it's own rule prints a `javascript:`, `file:` or `data:` target as Markdown text
+    where pandoc makes it a link: the checks and the PDF renderer parse with this one instead,
+    so all three see the same links, and the allow-list of urls.py decides for all of them."""
+    parser = markdown_parser()
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
 def plain_text(markdown: str) -> str:
     """Return inline Markdown as the text a reader sees: words, code and image alt texts, line
     breaks as spaces; no markup signs and no link targets."""
