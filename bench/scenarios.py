@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import Run, run_command
+from bench.synthetic import BENCH_FORMATS
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -35,6 +36,8 @@ class Pipeline:
     def build(self, root: Path, jobs: int, allow_partial: bool, *extra: str) -> Run:
         """Run one build of the project at root (with extra options); return the run."""
         command = [self.python, str(self.checkout / "build.py"), "--root", str(root), *extra]
+        for fmt in BENCH_FORMATS:  # the formats the goals were set for, HTML editions aside
+            command += ["--format", fmt]
         if self.jobs_flag:
             command += ["--jobs", str(jobs)]
         if allow_partial:

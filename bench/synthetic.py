@@ -17,7 +17,8 @@ import tomllib
 from pathlib import Path
 
 LOCALES = ("en", "fr", "es", "ru", "ar", "zh_Hans")
-FORMATS = 2  # PDF and DOCX
+BENCH_FORMATS = ("pdf", "docx")  # what the benchmark builds: the goals were set on them
+FORMATS = len(BENCH_FORMATS)
 
 _WORDS_TEXT = """
     abuse access action adults agencies align alliance analysis approach areas assessment

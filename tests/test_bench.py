@@ -15,6 +15,7 @@ from pathlib import Path
 from conftest import ROOT
 
 from bench.synthetic import (
+    BENCH_FORMATS,
     artifact_count,
     brief_text,
     briefs_for,
@@ -42,7 +43,7 @@ def test_sizes_are_whole_numbers_of_briefs() -> None:
 def test_a_generated_project_builds_in_every_script(tmp_path: Path) -> None:
     locales = ("en", "ar", "zh_Hans", "ru")
     root = generate_project(tmp_path / "synthetic", 1, ROOT, locales)
-    report = build(load_project(root), Request())
+    report = build(load_project(root), Request(formats=BENCH_FORMATS))
     assert report.ok, [str(f.error) for f in report.failures]
     assert len(report.artifacts) == artifact_count(1, locales)
     translated = [e.brief for e in report.editions if e.brief.locale.code != "en"]

@@ -16,7 +16,9 @@ from briefkit.project import Project
 from briefkit.release import fastpath
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUEST = fastpath.request_key(briefs=[], locales=[], formats=["docx", "pdf"], allow_partial=False)
+REQUEST = fastpath.request_key(
+    briefs=[], locales=[], formats=["docx", "html", "pdf"], allow_partial=False
+)
 
 
 @pytest.fixture
@@ -47,8 +49,8 @@ def test_a_no_op_build_finishes_before_loading_babel_or_any_stage(recorded: Path
     )
     assert result.stdout.split() == ["0", "False", "False", "False", "False", "False"]
     assert result.stderr.splitlines() == [
-        "nothing to rebuild: 8 artifacts up to date",
-        "dist/ lists 8 artifacts: manifest.json, SHA256SUMS, index.html",
+        "nothing to rebuild: 12 artifacts up to date",
+        "dist/ lists 12 artifacts: manifest.json, SHA256SUMS, index.html",
     ]
     after = {path: path.stat().st_mtime_ns for path in dist.rglob("*") if path.is_file()}
     assert after == before
@@ -65,10 +67,11 @@ def test_the_json_report_of_a_no_op_lists_every_artifact_as_current(
         True,
         [],
         [],
-        8,
+        12,
     )
-    assert sorted(a["path"] for a in report["current"])[:2] == [
+    assert sorted(a["path"] for a in report["current"])[:3] == [
         "dist/sample/sample_ar.docx",
+        "dist/sample/sample_ar.html",
         "dist/sample/sample_ar.pdf",
     ]
 

@@ -18,6 +18,7 @@ from briefkit.project import Project
 from briefkit.render.docx import docx_markdown
 from briefkit.render.html import render_html
 from briefkit.render.templating import template_environment
+from briefkit.render.web import render_edition
 from briefkit.translations import templates
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -51,6 +52,12 @@ def test_html_and_markdown_handed_to_the_renderers(sample: Project, locale: str)
     source = sample.locale(sample.source_locale)
     check(f"sample_{locale}.html", render_html(edition.brief, env, source))
     check(f"sample_{locale}.md", docx_markdown(edition.brief, env, sample))
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar", "zh_Hans"])
+def test_the_html_edition(sample: Project, locale: str) -> None:
+    edition = build(sample, Request(locales=(locale,), formats=())).editions[0]
+    check(f"sample_{locale}_edition.html", render_edition(sample, edition).decode("utf-8"))
 
 
 def test_headings_get_unique_ids_apart_from_the_templates_own(sample: Project) -> None:

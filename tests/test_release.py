@@ -27,7 +27,7 @@ BUILD = [sys.executable, str(ROOT / "build.py")]
 ARTIFACTS = sorted(
     f"sample/sample_{locale}.{fmt}"
     for locale in ("en", "fr", "ar", "zh_Hans")
-    for fmt in ("pdf", "docx")
+    for fmt in ("pdf", "docx", "html")
 )
 
 
@@ -134,8 +134,8 @@ def test_a_build_with_nothing_changed_renders_nothing_and_never_loads_weasyprint
     )
     assert result.stdout.split() == ["0", "False", "False"]
     assert result.stderr.splitlines() == [
-        "nothing to rebuild: 8 artifacts up to date",
-        "dist/ lists 8 artifacts: manifest.json, SHA256SUMS, index.html",
+        "nothing to rebuild: 12 artifacts up to date",
+        "dist/ lists 12 artifacts: manifest.json, SHA256SUMS, index.html",
     ]
     after = {path: path.stat().st_mtime_ns for path in dist.rglob("*") if path.is_file()}
     # The lock, and the fast path's record of this good build (tests/test_fastpath.py), are
@@ -154,8 +154,12 @@ def test_one_edited_msgstr_rebuilds_only_that_locale_of_the_briefs_that_use_it(
     assert cli(capsys, sample_root)[0] == 0
     edit_msgstr(sample_root / "translations/fr/LC_MESSAGES/sample.po", "Contexte", "Le contexte")
     printed = cli(capsys, sample_root)[1]
-    assert built(printed) == ["dist/sample/sample_fr.docx", "dist/sample/sample_fr.pdf"]
-    assert "2 built, 14 up to date, 0 failed" in printed.splitlines()
+    assert built(printed) == [
+        "dist/sample/sample_fr.docx",
+        "dist/sample/sample_fr.html",
+        "dist/sample/sample_fr.pdf",
+    ]
+    assert "3 built, 21 up to date, 0 failed" in printed.splitlines()
 
 
 def test_a_page_furniture_string_rebuilds_that_locale_of_every_brief(
@@ -168,8 +172,10 @@ def test_a_page_furniture_string_rebuilds_that_locale_of_every_brief(
     )
     assert built(cli(capsys, sample_root)[1]) == [
         "dist/other/other_ar.docx",
+        "dist/other/other_ar.html",
         "dist/other/other_ar.pdf",
         "dist/sample/sample_ar.docx",
+        "dist/sample/sample_ar.html",
         "dist/sample/sample_ar.pdf",
     ]
 
@@ -178,7 +184,7 @@ def test_a_download_page_label_rebuilds_no_artifact_but_the_page(
     ready: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit_msgstr(ready / "translations/fr/LC_MESSAGES/templates.po", "Taille", "Poids")
-    assert "nothing to rebuild: 8 artifacts up to date" in cli(capsys, ready)[1].splitlines()
+    assert "nothing to rebuild: 12 artifacts up to date" in cli(capsys, ready)[1].splitlines()
     assert '<th scope="col">Poids</th>' in (ready / "dist" / "index.html").read_text()
 
 
@@ -206,7 +212,7 @@ def test_an_artifact_that_fails_is_reported_while_the_rest_build(sample: Project
         f"{blocker}: sample fr pdf: cannot write it: Is a directory "
         "(make sure dist/ is writable and has room)"
     )
-    assert len(report.artifacts) == 7
+    assert len(report.artifacts) == 11
     assert report.manifest is not None
     assert [e.path for e in report.manifest.artifacts] == [
         p for p in ARTIFACTS if p != "sample/sample_fr.pdf"
@@ -222,8 +228,8 @@ def test_the_cli_ends_non_zero_with_a_summary_of_what_failed(
     lines = printed.splitlines()
     assert "failed sample ar docx" in lines  # as it happens
     assert lines[-2:] == [
-        "7 built, 0 up to date, 1 failed",
-        "dist/ lists 7 artifacts: manifest.json, SHA256SUMS, index.html",
+        "11 built, 0 up to date, 1 failed",
+        "dist/ lists 11 artifacts: manifest.json, SHA256SUMS, index.html",
     ]
     assert any(
         line.startswith("failed sample ar docx: ")
@@ -272,6 +278,8 @@ def assert_complete(dist: Path, allowed: dict[str, set[str]]) -> None:
             with pikepdf.open(path) as pdf:
                 # The fitter sets the English sample on one page (its second held a few lines).
                 assert len(pdf.pages) == (1 if name.endswith("_en.pdf") else 2)
+        elif name.endswith(".html"):
+            assert path.read_text(encoding="utf-8").endswith("</html>\n")
         else:
             assert zipfile.ZipFile(path).testzip() is None
         assert hashlib.sha256(path.read_bytes()).hexdigest() in allowed[name], name
@@ -317,10 +325,10 @@ def test_two_builds_at_once_take_turns_on_dist(sample_root: Path) -> None:
     _, first_err = first.communicate(timeout=300)
     _, second_err = second.communicate(timeout=300)
     assert (first.returncode, second.returncode) == (0, 0)
-    assert len(built(first_err)) == 8
+    assert len(built(first_err)) == 12
     assert second_err.splitlines()[:2] == [
         f"waiting: build process {first.pid} is writing dist/",
-        "nothing to rebuild: 8 artifacts up to date",
+        "nothing to rebuild: 12 artifacts up to date",
     ]
     check = subprocess.run(
         ["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=sample_root / "dist"
@@ -335,7 +343,7 @@ def test_shards_merged_give_the_full_builds_manifest_sums_and_page(
     for k, project in enumerate(shards, start=1):
         report = build(project, Request(shard=Shard(k, 2)))
         assert report.ok and report.manifest is not None
-        assert 0 < len(report.manifest.artifacts) < 8  # each builds a share, not all
+        assert 0 < len(report.manifest.artifacts) < len(ARTIFACTS)  # each builds a share, not all
     gathered = shards[0].dist_dir
     for path in shards[1].dist_dir.rglob("*"):  # as a CI job downloads every shard's dist/
         if path.is_file() and not path.name.startswith("."):
@@ -344,7 +352,7 @@ def test_shards_merged_give_the_full_builds_manifest_sums_and_page(
             shutil.copy(path, target)
     manifest, failures = merge_shards(shards[0])
     assert not failures
-    assert len(manifest.artifacts) == 8
+    assert len(manifest.artifacts) == 12
     for name in ("manifest.json", "SHA256SUMS", "index.html"):
         assert (gathered / name).read_bytes() == (built_sample.dist_dir / name).read_bytes(), name
 
@@ -401,7 +409,7 @@ def test_artifacts_of_a_removed_locale_leave_dist(
     config.write_text(config.read_text().replace('"ar", ', ""))
     printed = cli(capsys, ready)[1].splitlines()
     assert "removed dist/sample/sample_ar.pdf (no longer in the project)" in printed
-    assert "nothing to rebuild: 6 artifacts up to date" in printed
+    assert "nothing to rebuild: 9 artifacts up to date" in printed
     assert not (ready / "dist/sample/sample_ar.pdf").exists()
     assert not (ready / "dist/sample/sample_ar_cover.png").exists()
     assert "sample_ar" not in (ready / "dist/SHA256SUMS").read_text()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefkit.cli import build as build_commands
+from briefkit.cli import serve as serve_commands
 from briefkit.cli import translate as translate_commands
 from briefkit.cli.console import console
 from briefkit.cli.console import escape as _escape
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     build_commands.add_commands(parser, commands)
     translate_commands.add_commands(commands)
+    serve_commands.add_command(commands)
     return parser
 
 

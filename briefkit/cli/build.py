@@ -28,7 +28,7 @@ def add_commands(parser: argparse.ArgumentParser, commands: argparse._SubParsers
     parser.set_defaults(run=_build, fast=_unchanged)
     _build_options(parser)
     _build_options(
-        commands.add_parser("build", help="build PDF and DOCX (the default)"), subcommand=True
+        commands.add_parser("build", help="build PDF, DOCX and HTML (the default)"), subcommand=True
     )
     commands.add_parser(
         "merge", help="join the shard manifests gathered in dist/ into the release's"

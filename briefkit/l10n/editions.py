@@ -56,6 +56,7 @@ class Edition:
     # The catalogs' statistics as `stats` counts them: the manifest publishes these.
     stats: Stats = field(default_factory=lambda: Stats("", ""))
     templates_stats: Stats = field(default_factory=lambda: Stats("", ""))
+    english: frozenset[str] = frozenset()  # template msgids shown in the source language
 
     @property
     def what(self) -> str:
@@ -151,7 +152,17 @@ def localise_editions(
                 behind.append((brief.slug, code, str(exc)))
                 continue
             stats = _stats(project, code, brief.slug)
-            editions.append(Edition(localised, ui, coverage, plurals, stats, ui_stats))
+            editions.append(
+                Edition(
+                    localised,
+                    ui,
+                    coverage,
+                    plurals,
+                    stats=stats,
+                    templates_stats=ui_stats,
+                    english=strings[code].english,
+                )
+            )
     return Localised(tuple(editions), strings, tuple(failures), tuple(behind))
 
 

@@ -74,7 +74,7 @@ class LocalisedChart:
     id: str
     title: str
     bars: tuple[Bar, ...]
-    sources: tuple[str, ...] = ()  # the names of the sources of its figures, in order
+    sources: tuple[Source, ...] = ()  # of its bars' figures, in order of first use
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,7 @@ def _chart(
         )
         for bar, figure in zip(chart.bars, figures, strict=True)
     )
-    sources = tuple(dict.fromkeys(data.sources[f.source].name for f in figures))
+    sources = tuple(data.sources[sid] for sid in dict.fromkeys(f.source for f in figures))
     return LocalisedChart(chart_id, translate(chart.title, "chart title"), bars, sources)
 
 

@@ -56,5 +56,13 @@ FORMATS: dict[str, Format] = {
             renderer="briefkit.render.docx:render_edition",
             paged=False,
         ),
+        Format(
+            name="html",
+            label="HTML",
+            media_type="text/html",
+            templates=("html",),  # one file: the stylesheet is inlined, charts are HTML
+            renderer="briefkit.render.web:render_edition",
+            paged=False,
+        ),
     )
 }

@@ -96,8 +96,9 @@ def body_html(
     source: LocaleInfo | None = None,
     setting: Setting | None = None,
     deferred: Mapping[int, int] | None = None,
+    chart_template: str = "pdf/chart.html",
 ) -> str:
-    """Return the brief's body as HTML, charts drawn by templates/pdf/chart.html; a block shown
+    """Return the brief's body as HTML, charts drawn by the chart template (the PDF's by default); a block shown
     in the source language is tagged with it (lang, dir: hyphenated and read as English) and
     classed `fallback`, one printed from a fuzzy entry classed `fuzzy` (a preview shows both)."""
     parser = permissive_parser()
@@ -108,7 +109,7 @@ def body_html(
     renderer.setting = setting or Setting(brief.locale.language)
     renderer.draw = lambda chart_id, caption, alt: render_template(
         env,
-        "pdf/chart.html",
+        chart_template,
         chart=brief.charts[chart_id],
         caption=caption,
         alt=alt,
