@@ -351,7 +351,10 @@ def test_the_docx_links_only_to_allowed_addresses_and_holds_only_the_charts(
     assert ("hyperlink", "https://example.org/report") in external
     assert ("hyperlink", "mailto:a@example.org") in external
     assert all(kind == "hyperlink" and ALLOWED_LINK.match(t) for kind, t in external), external
-    assert len(media) == 1  # the one chart
+    assert media == []  # no picture: the one chart is a chart part
+    assert [r for r in rels if r[0] == "chart"] and all(
+        mode != "External" for kind, _, mode in rels if kind == "chart"
+    )
     assert not [r for r in rels if r[0] in ("oleObject", "package", "attachedTemplate", "frame")]
     for hostile_text in ("vbscript:x", "relative.docx", "data:image"):
         assert hostile_text not in document

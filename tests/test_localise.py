@@ -249,7 +249,7 @@ def test_a_qualified_figure_is_worded_by_the_catalog_in_text_and_charts(
     ("code", "written"),
     [
         ("ar", "20 تشرين الثاني/نوفمبر 2023"),
-        ("en", "November 20, 2023"),
+        ("en", "20 November 2023"),
         ("fr", "20 novembre 2023"),
         ("zh_Hans", "2023年11月20日"),
     ],

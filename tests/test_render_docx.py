@@ -308,3 +308,12 @@ def deobfuscate(data: bytes, key: str) -> bytes:
 )
 def test_word_language_tags(code: str, tag: str) -> None:
     assert word_language(locale_info(code)) == tag
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar", "zh_Hans"])
+def test_no_markdown_syntax_leaks_into_the_text(built_sample: Project, locale: str) -> None:
+    """A span the renderer builds (a passage in the source language) reaches pandoc as Markdown
+    even inside a translated sentence, which `_` escapes: none of it may show as text."""
+    text = "\n".join(p.text for p in document(built_sample, locale).paragraphs)
+    for leak in ("{lang=", "]{", "\\[", "\\]", 'dir="ltr"'):
+        assert leak not in text, leak

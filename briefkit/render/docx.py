@@ -38,6 +38,7 @@ from briefkit.render.docx_fonts import embed_fonts, fall_back_in_complex_script
 from briefkit.render.html import language_name
 from briefkit.render.templating import (
     Gettext,
+    MarkdownSafe,
     edition_environment,
     edition_gettext,
     render_template,
@@ -151,7 +152,9 @@ def docx_markdown(brief: LocalisedBrief, env: Environment, project: Project) -> 
         # In a right-to-left paragraph a left-to-right mark closes each entry, so that a URL's
         # final slash stays at its end (a neutral there would take the paragraph's direction).
         end_ltr="\u200e" if brief.locale.is_rtl else "",
-        in_source=lambda text: text if source == brief.locale else f"[{_escape(text)}]{{{span}}}",
+        in_source=lambda text: MarkdownSafe(
+            _escape(text) if source == brief.locale else f"[{_escape(text)}]{{{span}}}"
+        ),
         format_number=lambda n: format_decimal(n, locale=brief.locale.babel),
         language_name=language_name,
     )

@@ -122,9 +122,16 @@ def fill(text: str, fields: dict[str, Any], quote: Callable[[Any], str]) -> str:
     return "".join(str(part) for part in out)
 
 
+class MarkdownSafe(str):
+    """Markdown a renderer built itself, its text already escaped (a span marking a passage in
+    the source language): `_` passes it into a translated string as it is."""
+
+
 def markdown_text(text: Any) -> str:
     """Return text that pandoc's Markdown reader prints as it is: every ASCII punctuation mark
     backslash-escaped and line breaks as spaces, so it can start no block, link or markup."""
+    if isinstance(text, MarkdownSafe):
+        return str(text)
     flat = " ".join(str(text).splitlines())
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
 
