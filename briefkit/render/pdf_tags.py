@@ -31,6 +31,7 @@ from briefkit.render.pdf_text import (
 ISOLATES = re.compile("[\u2066-\u2069]")  # bidi isolates: layout, not text
 PRINT_FLAG = 4  # annotation flag bit 3: print the annotation (PDF/UA 7.18.1)
 CELLS = ("/TD", "/TH")
+LIST_KIDS = ("/LI", "/L", "/Caption")  # all a list may hold (PDF/UA, ISO 32000-1 14.8.4.3.3)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ def repair_structure(data: bytes) -> bytes:
         root = pdf.Root.StructTreeRoot
         for element in _elements(root.K):
             _drop_empty_children(element)
+            if element.get("/S") == "/L":
+                _adopt_strays(pdf, element)
             if element.get("/S") == "/TH":
                 _set_scope(element)
         for page in pdf.pages:
@@ -231,6 +234,56 @@ def _drop_empty_children(element: Dictionary) -> None:
     kept = [kid for kid in kids if not _empty(kid)]
     if len(kept) != len(kids):
         element.K = Array(kept)
+
+
+def _adopt_strays(pdf: pikepdf.Pdf, element: Dictionary) -> None:
+    """Move into an item what a list holds between its items.
+
+    Between inline `dt` and `dd` (the colophon's run-in labels) the space is a text box that
+    WeasyPrint tags as a /Span of the list itself; a list may hold only items. A stray goes to
+    the end of the item before it (the space after a label is part of its run), or, first in
+    the list, to the start of the item after it."""
+    kids = _as_list(element.get("/K"))
+    if not any(_stray(kid) for kid in kids):
+        return
+    kept: list[Any] = []
+    pending: list[Dictionary] = []
+    for kid in kids:
+        if _stray(kid):
+            previous = kept[-1] if kept and kept[-1].get("/S") == "/LI" else None
+            if previous is not None:
+                _give(pdf, previous, [kid], at_end=True)
+            else:
+                pending.append(kid)
+            continue
+        if pending and isinstance(kid, Dictionary) and kid.get("/S") == "/LI":
+            _give(pdf, kid, pending, at_end=False)
+            pending = []
+        kept.append(kid)
+    if pending:
+        item = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LI, K=Array(), P=element))
+        _give(pdf, item, pending, at_end=True)
+        kept.append(item)
+    element.K = Array(kept)
+
+
+def _stray(kid: Any) -> bool:
+    return isinstance(kid, Dictionary) and "/S" in kid and kid.S not in LIST_KIDS
+
+
+def _give(pdf: pikepdf.Pdf, item: Dictionary, strays: list[Dictionary], *, at_end: bool) -> None:
+    """Put strays in the list item's body (its last /LBody, made when it has none)."""
+    kids = _as_list(item.get("/K"))
+    bodies = [k for k in kids if isinstance(k, Dictionary) and k.get("/S") == "/LBody"]
+    if bodies:
+        body = bodies[-1 if at_end else 0]
+    else:
+        body = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, K=Array(), P=item))
+        item.K = Array([*kids, body])
+    for stray in strays:
+        stray.P = body
+    inside = _as_list(body.get("/K"))
+    body.K = Array([*inside, *strays] if at_end else [*strays, *inside])
 
 
 def _empty(kid: Any) -> bool:
