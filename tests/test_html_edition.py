@@ -237,8 +237,11 @@ def test_a_chart_is_a_data_table_with_its_description_and_source(
     )
     assert figure.get_attribute("aria-describedby") == "chart-growth-description"
     assert figure.locator(".bar-track").first.get_attribute("aria-hidden") == "true"
-    # The sample's French templates.po predates the source line, so it is still in English.
-    assert figure.locator(".chart-source").inner_text() == "Source: Example Organisation (2023)"
+    # The sample's French templates.po translates the source line (commit 4f8341c), with the
+    # no-break space French puts before a colon.
+    assert (
+        figure.locator(".chart-source").inner_text() == "Source\u00a0: Example Organisation (2023)"
+    )
     page.close()
 
 
@@ -302,6 +305,7 @@ def test_raw_html_in_a_brief_is_shown_as_text_and_runs_nothing(sample: Project) 
     assert not sources.failures, [str(f.error) for f in sources.failures]
     localised = localise_editions(sample, sources, ("en",))
     html = render_edition(sample, localised.editions[0]).decode("utf-8")
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=&quot;https://example.org/x.png&quot;&gt;"
+    # In element content a quotation mark needs no escaping; the angle brackets do.
+    escaped = '&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src="https://example.org/x.png"&gt;'
     assert escaped in html
     assert "<script" not in html and "<img" not in html

@@ -4,7 +4,10 @@ source language) and fuzzy ones (shown as drafted), each linked to its entry's f
 A lookup wraps each such text in two markers before the text goes through Markdown and the
 templates; once the page is rendered, the markers become a <mark> and a link. The markers are
 punctuation characters (so Markdown reads `**` next to them as it reads it at a line's start or
-end) followed by a number, and they are removed from inside tags, where no markup may go.
+end) around a number written in private-use characters, not digits: the typesetting rules
+(l10n/typesetting.py) then see no word or number in a marker, and set the text as the edition
+sets it. Markers are removed from inside tags, where no markup may go, and a closing marker the
+typesetting took into a span (a paragraph's last word, kept whole) ends its mark after that span.
 """
 
 from __future__ import annotations
@@ -23,8 +26,13 @@ from briefkit.project import Policy
 from briefkit.sources.segments import Segment
 
 OPEN, CLOSE = "\u2e2e", "\u2e18"  # ⸮ and ⸘: Unicode punctuation no brief uses
-_MARKED = re.compile(f"{OPEN}(\\d+){OPEN}(.*?){CLOSE}\\1{CLOSE}", re.DOTALL)
-_ANY_MARKER = re.compile(f"[{OPEN}{CLOSE}]\\d+[{OPEN}{CLOSE}]")
+ZERO = 0xE000  # a marker's digits: U+E000 to U+E009, private use, neither word nor space
+_NUMBER = "[\ue000-\ue009]+"
+_MARKED = re.compile(f"{OPEN}({_NUMBER}){OPEN}(.*?){CLOSE}\\1{CLOSE}", re.DOTALL)
+_ANY_MARKER = re.compile(f"[{OPEN}{CLOSE}]{_NUMBER}[{OPEN}{CLOSE}]")
+# An opening marker the typesetting took into a span (a Chinese paragraph's last characters).
+_OPEN_IN_SPAN = re.compile(f'(<span class="(?:nohyphen|keep|halt)">)({OPEN}{_NUMBER}{OPEN})')
+_SPAN_CLOSE = "</span>"
 _TAG = re.compile(r"<[^>]*>")
 _RAW_TEXT = re.compile(r"(<(title|style)\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
 
@@ -52,7 +60,7 @@ class Marks:
     def wrap(self, text: str, mark: Mark) -> str:
         """Return the text between the markers of a new mark."""
         self.marks.append(mark)
-        number = len(self.marks) - 1
+        number = _encode(len(self.marks) - 1)
         return f"{OPEN}{number}{OPEN}{text}{CLOSE}{number}{CLOSE}"
 
     def count(self, state: str) -> int:
@@ -64,7 +72,21 @@ class Marks:
         """Return the page with each marked text highlighted and linked, and no stray marker."""
         html = _TAG.sub(lambda tag: strip_markers(tag.group()), html)
         html = _RAW_TEXT.sub(lambda m: m.group(1) + strip_markers(m.group(3)) + m.group(4), html)
-        return _MARKED.sub(lambda m: self._highlight(int(m.group(1)), m.group(2)), html)
+        html = _OPEN_IN_SPAN.sub(lambda m: m.group(2) + m.group(1), html)
+        out: list[str] = []
+        at = 0
+        while (found := _MARKED.search(html, at)) is not None:
+            inner, end = found.group(2), found.end()
+            # A span opened inside the mark closes inside it: the mark ends after the span.
+            while inner.count("<span") > inner.count(_SPAN_CLOSE) and html.startswith(
+                _SPAN_CLOSE, end
+            ):
+                inner, end = inner + _SPAN_CLOSE, end + len(_SPAN_CLOSE)
+            out.append(html[at : found.start()])
+            out.append(self._highlight(_decode(found.group(1)), inner))
+            at = end
+        out.append(html[at:])
+        return "".join(out)
 
     def _highlight(self, number: int, inner: str) -> str:
         self.shown.add(number)
@@ -82,6 +104,14 @@ class Marks:
 def strip_markers(text: str) -> str:
     """Return text without any marker."""
     return _ANY_MARKER.sub("", text)
+
+
+def _encode(number: int) -> str:
+    return "".join(chr(ZERO + int(digit)) for digit in str(number))
+
+
+def _decode(digits: str) -> int:
+    return int("".join(str(ord(char) - ZERO) for char in digits))
 
 
 def _short(mark: Mark) -> str:
