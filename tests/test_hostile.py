@@ -385,7 +385,7 @@ def test_a_duplicate_entry(sample: Project, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_a_wrong_header_charset(sample: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(sample.root)
-    error, _ = broken_po(sample, "charset=utf-8", "charset=ISO-8859-1")
+    error, _ = broken_po(sample, "charset=UTF-8", "charset=ISO-8859-1")
     assert error == (
         "translations/fr/LC_MESSAGES/sample.po:3: the header declares charset=ISO-8859-1 "
         '(catalogs are UTF-8: set "Content-Type: text/plain; charset=UTF-8\\n" and save as UTF-8)'

@@ -168,6 +168,7 @@ def test_a_good_source_date_epoch_dates_the_templates(
     sample: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (sample.translations_dir / "sample.pot").unlink()  # written anew, so dated anew
     assert main(["--root", str(sample.root), "extract"]) == 0
     pot = (sample.translations_dir / "sample.pot").read_text(encoding="utf-8")
     assert '"POT-Creation-Date: 2023-11-14 22:13+0000\\n"' in pot

@@ -56,8 +56,8 @@ def test_a_locale_below_its_threshold_fails_with_the_numbers(
     assert messages(run(set_policy(sample, "zh_Hans", "min_completeness = 92.5"), "zh_Hans")) == []
     strict = set_policy(sample, "zh_Hans", "min_completeness = 95")
     assert held(run(strict, "zh_Hans")) == [
-        "translations/zh_Hans/LC_MESSAGES/sample.po: zh_Hans is 92.9% translated, 26 of 28 entries "
-        "(sample.po 15 of 17, templates.po 11 of 11; 2 untranslated, 0 fuzzy); the release policy "
+        "translations/zh_Hans/LC_MESSAGES/sample.po: zh_Hans is 94.7% translated, 36 of 38 entries "
+        "(sample.po 15 of 17, templates.po 21 of 21; 2 untranslated, 0 fuzzy); the release policy "
         "needs 95% (translate the missing entries, or build a preview with --allow-partial, which "
         "shows them in English)"
     ]
@@ -78,13 +78,13 @@ def test_the_page_furniture_counts_towards_completeness(
     monkeypatch.chdir(sample.root)
     strict = set_policy(sample, "fr", "min_completeness = 90")  # the brief alone is at 94 %
     assert held(run(strict, "fr")) == [
-        "translations/fr/LC_MESSAGES/sample.po: fr is 71.4% translated, 20 of 28 entries "
-        "(sample.po 16 of 17, templates.po 4 of 11; 8 untranslated, 0 fuzzy); the release policy "
+        "translations/fr/LC_MESSAGES/sample.po: fr is 78.9% translated, 30 of 38 entries "
+        "(sample.po 16 of 17, templates.po 14 of 21; 8 untranslated, 0 fuzzy); the release policy "
         "needs 90% (translate the missing entries, or build a preview with --allow-partial, which "
         "shows them in English)"
     ]
     translate_templates(strict, "fr")
-    assert messages(run(strict, "fr")) == held(run(strict, "fr")) == []  # 27 of 28
+    assert messages(run(strict, "fr")) == held(run(strict, "fr")) == []  # 37 of 38
 
 
 def test_fuzzy_entries_count_only_when_the_policy_allows_them(
@@ -99,8 +99,8 @@ def test_fuzzy_entries_count_only_when_the_policy_allows_them(
 
     strict = set_policy(sample, "ar", "min_completeness = 100")
     assert held(run(strict, "ar")) == [
-        "translations/ar/LC_MESSAGES/sample.po: ar is 96.4% translated, 27 of 28 entries "
-        "(sample.po 16 of 17, templates.po 11 of 11; 0 untranslated, 1 fuzzy); the release policy "
+        "translations/ar/LC_MESSAGES/sample.po: ar is 97.4% translated, 37 of 38 entries "
+        "(sample.po 16 of 17, templates.po 21 of 21; 0 untranslated, 1 fuzzy); the release policy "
         "needs 100% (translate the missing entries, or build a preview with --allow-partial, which "
         "shows them in English)"
     ]

@@ -53,8 +53,8 @@ def test_a_catalog_counts_translated_fuzzy_and_untranslated_entries(sample: Proj
 def test_a_missing_catalog_is_all_untranslated(sample: Project) -> None:
     po_path(sample.translations_dir, "zh_Hans", "templates").unlink()
     stats = catalog_stats(sample, "zh_Hans", "templates")
-    assert (stats.entries, stats.translated, stats.untranslated) == (20, 0, 20)
-    assert stats.words == stats.words_untranslated == 103
+    assert (stats.entries, stats.translated, stats.untranslated) == (34, 0, 34)
+    assert stats.words == stats.words_untranslated == 168
 
 
 def test_every_locale_and_domain_and_their_totals(sample: Project) -> None:
@@ -68,14 +68,14 @@ def test_every_locale_and_domain_and_their_totals(sample: Project) -> None:
         ("zh_Hans", "templates"),
     ]
     fr = total([s for s in found if s.locale == "fr"], "fr")
-    assert (fr.domain, fr.entries, fr.translated, fr.untranslated) == ("all", 37, 29, 8)
+    assert (fr.domain, fr.entries, fr.translated, fr.untranslated) == ("all", 51, 43, 8)
     assert fr.as_dict() == {
         "locale": "fr",
         "domain": "all",
-        "entries": {"total": 37, "translated": 29, "fuzzy": 0, "untranslated": 8},
-        "words": {"total": 167, "translated": 79, "fuzzy": 0, "untranslated": 88},
-        "percent": 78.4,
-        "words_percent": 47.3,
+        "entries": {"total": 51, "translated": 43, "fuzzy": 0, "untranslated": 8},
+        "words": {"total": 232, "translated": 144, "fuzzy": 0, "untranslated": 88},
+        "percent": 84.3,
+        "words_percent": 62.1,
     }
 
 
@@ -94,6 +94,6 @@ def test_stats_prints_a_table_and_json(
     assert rows[:4] == [
         "Locale ┃ Catalog ┃ Translated ┃ Fuzzy ┃ Untranslated ┃ % ┃ Words translated ┃ fuzzy ┃ untranslated ┃ % ┃ Review",
         "fr │ sample │ 16 │ 0 │ 1 │ 94.1 │ 57 │ 0 │ 7 │ 89.1 │ draft",
-        "fr │ templates │ 13 │ 0 │ 7 │ 65.0 │ 22 │ 0 │ 81 │ 21.4",
-        "fr │ all │ 29 │ 0 │ 8 │ 78.4 │ 79 │ 0 │ 88 │ 47.3",
+        "fr │ templates │ 27 │ 0 │ 7 │ 79.4 │ 87 │ 0 │ 81 │ 51.8",
+        "fr │ all │ 43 │ 0 │ 8 │ 84.3 │ 144 │ 0 │ 88 │ 62.1",
     ]

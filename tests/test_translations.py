@@ -89,7 +89,7 @@ def test_init_starts_a_language_with_its_plural_rule(
     assert main(["init", "ar_EG"]) == 0
     assert capsys.readouterr().err.splitlines() == [
         "created translations/ar_EG/LC_MESSAGES/sample.po: 17 new",
-        "created translations/ar_EG/LC_MESSAGES/templates.po: 20 new",
+        "created translations/ar_EG/LC_MESSAGES/templates.po: 34 new",
         "2 written, 0 unchanged",
         'next: add "ar_EG" to locales in pyproject.toml [tool.briefkit], and its release policy as '
         "[tool.briefkit.policy.ar_EG]",
