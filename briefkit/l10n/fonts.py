@@ -41,9 +41,31 @@ def all_families(templates_dir: Path) -> tuple[str, ...]:
 @cache
 def resolve(family: str) -> FontFile:
     """Return the file fontconfig uses for a family, or raise if it is not installed."""
+    out = _fc_match(f"{family}:style=Regular", "%{family[0]}\n%{file}\n%{index}")
+    if out[0] != family:
+        raise RenderError(
+            f"font {family!r} is not installed (fontconfig offers {out[0]!r})", fix=SETUP_FIX
+        )
+    return FontFile(family, Path(out[1]), int(out[2] or 0))
+
+
+@cache
+def resolve_face(family: str, style: str) -> FontFile:
+    """Return the file of one face of a family (Bold, Italic…), or raise if it is missing."""
+    out = _fc_match(f"{family}:style={style}", "%{family[0]}\n%{style[0]}\n%{file}\n%{index}")
+    if out[0] != family or out[1] != style:
+        raise RenderError(
+            f"font {family!r} {style} is not installed (fontconfig offers {out[0]!r} {out[1]})",
+            fix=SETUP_FIX,
+        )
+    return FontFile(family, Path(out[2]), int(out[3] or 0))
+
+
+def _fc_match(pattern: str, fields: str) -> list[str]:
+    """Return the fields fontconfig's fc-match gives for a pattern, one per line."""
     try:
-        out = subprocess.run(
-            ["fc-match", "--format=%{family[0]}\n%{file}\n%{index}", f"{family}:style=Regular"],
+        return subprocess.run(
+            ["fc-match", f"--format={fields}", pattern],
             capture_output=True,
             text=True,
             check=True,
@@ -51,11 +73,6 @@ def resolve(family: str) -> FontFile:
         ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         raise RenderError("fontconfig's fc-match is not available", fix=SETUP_FIX) from None
-    if out[0] != family:
-        raise RenderError(
-            f"font {family!r} is not installed (fontconfig offers {out[0]!r})", fix=SETUP_FIX
-        )
-    return FontFile(family, Path(out[1]), int(out[2] or 0))
 
 
 @cache

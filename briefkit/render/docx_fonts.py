@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import subprocess
 import uuid
 from copy import deepcopy
 from dataclasses import dataclass
@@ -31,10 +30,9 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from briefkit.errors import RenderError
+from briefkit.l10n.fonts import resolve_face
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-SETUP_FIX = "run the set-up (`make setup`), which installs fonts-noto-core and fonts-noto-cjk"
 # The faces Word can embed, by fontconfig style and fontTable element.
 FACES = {"Regular": "embedRegular", "Bold": "embedBold", "Italic": "embedItalic"}
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG")
@@ -198,29 +196,10 @@ def _subset(family: str, style: str, characters: str, keep_layout: bool) -> byte
     return buffer.getvalue()
 
 
-@cache
 def _font_file(family: str, style: str) -> tuple[Path, int]:
     """Return the file and index of a face, as fontconfig resolves it, or raise if it is missing."""
-    try:
-        found = subprocess.run(
-            [
-                "fc-match",
-                "--format=%{family[0]}\n%{style[0]}\n%{file}\n%{index}",
-                f"{family}:style={style}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        raise RenderError("fontconfig's fc-match is not available", fix=SETUP_FIX) from None
-    if found[0] != family or found[1] != style:
-        raise RenderError(
-            f"font {family!r} {style} is not installed (fontconfig offers {found[0]!r} {found[1]})",
-            fix=SETUP_FIX,
-        )
-    return Path(found[2]), int(found[3] or 0)
+    face = resolve_face(family, style)
+    return face.path, face.index
 
 
 def _families(document: DocxDocument) -> dict[str, str]:
