@@ -22,12 +22,17 @@ from typing import Any
 
 import pikepdf
 from fontTools.pens.basePen import BasePen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator
 
 SPACE, HYPHEN = "BriefkitLineEndSpace", "BriefkitLineEndHyphen"  # the points draw_text leaves
 RTL = "RTL"  # suffix of the point when the line runs right to left (it ends at its left)
+LEVELS = "BriefkitLevels"  # the point listing a right-to-left line's runs and their levels
 SOFT_HYPHEN = "\u00ad"
+RLM = "\u200f"
+# The mark's advance, taken back in the same TJ: pdfium skips a text object of no width.
+MARK_WIDTH = 50
 INVISIBLE = 3  # text rendering mode 3: neither filled nor stroked (ISO 32000-1, 9.3.6)
 # Text operators WeasyPrint never writes; a page using one is left as it is.
 UNTRACKED = frozenset({"Td", "TD", "T*", "'", '"', "Tc", "Tw", "Tz", "Tr", "Tj"})
@@ -52,6 +57,7 @@ class _Fonts:
     widths: dict[tuple[int, int], dict[int, float]] = field(default_factory=dict)
     faces: dict[tuple[int, int], TTFont | None] = field(default_factory=dict)
     spaces: dict[tuple[int, int], int | None] = field(default_factory=dict)
+    marks: dict[tuple[int, int], int | None] = field(default_factory=dict)
     outlines: dict[tuple[tuple[int, int], int], list[tuple[list[float], str]]] = field(
         default_factory=dict
     )
@@ -90,6 +96,18 @@ class _Fonts:
         program = self.program(font)
         return None if program is None or "fvar" in program else program
 
+    def mark(self, font: Dictionary) -> int | None:
+        """Return a glyph of the font that reads as a right-to-left mark (made once).
+
+        An empty glyph the subset kept but nothing draws gets a ToUnicode entry for U+200F;
+        shown invisibly between runs, it tells a reader's bidi which way the
+        punctuation beside a figure or a Latin name belongs."""
+        if font.objgen not in self.marks:
+            self.marks[font.objgen] = _make_mark(font, self.program(font))
+            if self.marks[font.objgen] is not None:
+                self.widths.pop(font.objgen, None)
+        return self.marks[font.objgen]
+
 
 @dataclass
 class _TextState:
@@ -102,6 +120,10 @@ class _TextState:
     rise: float = 0.0
     x: float = 0.0
     font_name: str = ""
+    levels: list[int] = field(default_factory=list)  # bidi level of each glyph still to show
+    level: int | None = None  # the level of the last glyph shown
+    pieces: list[tuple[int, int]] = field(default_factory=list)  # (start in out, bidi level)
+    piece_font: str = ""  # the font the current piece started in
 
     def move(self, offset: Any) -> None:
         self.x -= float(offset) / 1000 * self.size
@@ -137,6 +159,42 @@ def hook_weasyprint_text() -> None:
     draw_block_level.briefkit_hook = True  # type: ignore[attr-defined]
     draw.draw_block_level, draw.draw_text = draw_block_level, draw_text
     _hook_line_breaks()
+    _hook_bidi_levels()
+
+
+def _hook_bidi_levels() -> None:
+    """Make WeasyPrint say, before each right-to-left line's text, the bidi level of its glyphs.
+
+    A marked-content point lists each run's glyph count and embedding level (as Pango laid
+    them out); _rewrite cuts the line there, marks each change of direction and puts the
+    pieces in reading order."""
+    from weasyprint.draw import text
+    from weasyprint.text.ffi import ffi, pango
+
+    original = text.draw_first_line
+
+    def draw_first_line(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        start = len(stream.stream)
+        emojis = original(stream, textbox, *args, **kwargs)
+        if textbox.style["direction"] != "rtl" or len(stream.stream) == start:
+            return emojis
+        runs: list[int] = []
+        line, _ = textbox.pango_layout.get_first_line()
+        run = line.runs[0]
+        while run != ffi.NULL:
+            item, run = run.data, run.next
+            glyphs = item.glyphs
+            drawn = sum(
+                glyphs.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY for i in range(glyphs.num_glyphs)
+            )
+            # PangoAnalysis.level is a guint8; WeasyPrint's cdef declares a wider field, so
+            # read the byte at its address (the following fields would come along otherwise).
+            level = ffi.cast("unsigned char *", ffi.addressof(item.item.analysis, "level"))[0]
+            runs += [drawn, level]
+        stream.stream.insert(start, f"/{LEVELS} <</L [{' '.join(map(str, runs))}]>> DP".encode())
+        return emojis
+
+    text.draw_first_line = draw_first_line
 
 
 def _hook_line_breaks() -> None:
@@ -274,9 +332,19 @@ def _rewrite(
             state.font_name = str(operands[0])
         elif op == "Ts" and _liftable(state):
             instruction = _rise(state, float(operands[0]))
+        elif op == "DP" and str(operands[0]) == f"/{LEVELS}":
+            runs = [int(v) for v in operands[1].L]  # glyph count, level, glyph count, …
+            pairs = zip(runs[::2], runs[1::2], strict=True)
+            state.levels = [level for count, level in pairs for _ in range(count)][::-1]
+            state.pieces = [(len(out), -1)]
+            changed = True
+            continue
         elif op == "TJ" and state.font is not None:
-            instruction = _show(state, operands[0], painted)
+            _show(state, operands[0], painted, out)
+            continue
         elif op == "ET":
+            if len(state.pieces) > 1:
+                _logical_order(out, state.pieces)
             out.append(instruction)
             for raised in painted:
                 out += _paint(fonts, raised)
@@ -352,19 +420,24 @@ def _rise(state: _TextState, rise: float) -> ContentStreamInstruction:
     return _instruction([INVISIBLE if rise else 0], "Tr")
 
 
-def _show(state: _TextState, array: Any, painted: list[_Raised]) -> ContentStreamInstruction:
-    """Return the TJ as drawn: unchanged on the baseline; raised, its glyphs put on the pen.
+def _show(state: _TextState, array: Any, painted: list[_Raised], out: list[Any]) -> None:
+    """Append the TJ as drawn: on the baseline, unchanged (a right-to-left line's cut where
+    the bidi level changes); raised, its glyphs put on the pen.
 
     A raised glyph moves to before the offsets that preceded it (the text layer wants it at
     the pen, between its neighbours), and they follow it, so the pen ends where it did."""
-    if not state.rise:
+    if not state.rise and not state.pieces:  # a left-to-right line: as it is
         for part in array:
             if isinstance(part, pikepdf.String):
                 for glyph in _glyphs(bytes(part)):
                     state.show(glyph)
             else:
                 state.move(part)
-        return _instruction([array], "TJ")
+        out.append(_instruction([array], "TJ"))
+        return
+    if not state.rise:
+        _show_marking_levels(state, array, out)
+        return
     assert state.font is not None
     moved: list[Any] = []
     offsets: list[Any] = []
@@ -376,6 +449,7 @@ def _show(state: _TextState, array: Any, painted: list[_Raised]) -> ContentStrea
             pen = state.x
             for offset in offsets:
                 state.move(offset)
+            state.level = state.levels.pop() if state.levels else state.level
             painted.append(
                 _Raised(state.font, glyph, state.size, state.x, state.rise, state.matrix)
             )
@@ -387,7 +461,129 @@ def _show(state: _TextState, array: Any, painted: list[_Raised]) -> ContentStrea
             offsets = []
     for offset in offsets:
         state.move(offset)
-    return _instruction([Array([*moved, *offsets])], "TJ")
+    out.append(_instruction([Array([*moved, *offsets])], "TJ"))
+
+
+def _show_marking_levels(state: _TextState, array: Any, out: list[Any]) -> None:
+    """Append the TJ as drawn, cut into pieces placed by their own Tm where the bidi level or
+    the font changes (pdf.js reads each font's run as an item of its own). Where the
+    direction changes an invisible right-to-left mark goes in (so a reader's bidi keeps
+    "2023،" and "(NCMEC)" whole); _logical_order then puts the pieces in reading order."""
+    current: list[Any] = []
+
+    def flush() -> None:
+        if any(isinstance(part, pikepdf.String) for part in current):
+            out.append(_instruction([Array(current)], "TJ"))
+        current.clear()
+
+    for part in array:
+        if not isinstance(part, pikepdf.String):
+            state.move(part)
+            current.append(part)
+            continue
+        glyphs: list[int] = []
+        for glyph in _glyphs(bytes(part)):
+            level = state.levels.pop() if state.levels else None
+            if (
+                level is not None
+                and state.level is not None
+                and (level != state.level or state.font_name != state.piece_font)
+            ):
+                if glyphs:
+                    current.append(pikepdf.String(_codes(glyphs)))
+                    glyphs = []
+                flush()
+                state.pieces.append((len(out), level))
+                out.extend(_at_pen(state))
+                if (level - state.level) % 2:
+                    out.extend(_mark(state))
+            elif level is not None and state.pieces and state.pieces[-1][1] < 0:
+                state.pieces[-1] = (state.pieces[-1][0], level)
+            state.level = level if level is not None else state.level
+            state.piece_font = state.font_name
+            glyphs.append(glyph)
+            state.show(glyph)
+        if glyphs:
+            current.append(pikepdf.String(_codes(glyphs)))
+    flush()
+
+
+def _at_pen(state: _TextState) -> list[ContentStreamInstruction]:
+    """Return a Tm and Tf that start a piece of the line where the pen is, in its font."""
+    a, b, c, d, e, f = state.matrix
+    return [
+        _instruction([a, b, c, d, e + state.x * a, f + state.x * b], "Tm"),
+        _instruction([Name(_font_name(state)), state.size], "Tf"),
+    ]
+
+
+def _logical_order(out: list[Any], pieces: list[tuple[int, int]]) -> None:
+    """Put the pieces of a right-to-left line (out[pieces[0][0]:]) in reading order.
+
+    Undoes the Unicode bidi algorithm's rule L2 (reversing every run at or above each level,
+    from the highest down to the lowest odd one) by reversing from the lowest up. pdf.js
+    reads a line in drawing order, one piece at a time; pdfium and poppler go by position."""
+    bounds = [start for start, _ in pieces] + [len(out)]
+    chunks = [out[a:b] for a, b in itertools.pairwise(bounds)]
+    levels = [max(level, 0) for _, level in pieces]
+    order = list(range(len(chunks)))
+    odd = [lv for lv in levels if lv % 2]
+    for k in range(min(odd), max(levels) + 1) if odd else ():
+        i = 0
+        while i < len(levels):
+            if levels[i] < k:
+                i += 1
+                continue
+            j = i
+            while j < len(levels) and levels[j] >= k:
+                j += 1
+            order[i:j], levels[i:j] = order[i:j][::-1], levels[i:j][::-1]
+            i = j
+    out[bounds[0] :] = [instruction for index in order for instruction in chunks[index]]
+
+
+def _mark(state: _TextState) -> list[ContentStreamInstruction]:
+    """Return an invisible right-to-left mark at the pen, in the current font (if it has one)."""
+    assert state.font is not None
+    glyph = state.fonts.mark(state.font)
+    if glyph is None:
+        return []
+    return [
+        _instruction([INVISIBLE], "Tr"),
+        _instruction([Array([pikepdf.String(_codes([glyph])), MARK_WIDTH])], "TJ"),
+        _instruction([0], "Tr"),
+    ]
+
+
+def _codes(glyphs: list[int]) -> bytes:
+    return b"".join(g.to_bytes(2, "big") for g in glyphs)
+
+
+def _make_mark(font: Dictionary, face: TTFont | None) -> int | None:
+    """Give an unused, empty glyph of the font the text U+200F and no width; return it."""
+    if face is None or "/ToUnicode" not in font or "glyf" not in face:
+        return None
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    mapped = {int(g, 16) for g in re.findall(r"<([0-9A-Fa-f]{4})> <[0-9A-Fa-f]+>", cmap)}
+    glyf, order = face["glyf"], face.getGlyphOrder()
+    free = next(
+        (
+            gid
+            for gid in range(1, len(order))
+            if gid not in mapped and glyf[order[gid]].numberOfContours == 0
+        ),
+        None,
+    )
+    if free is None or "endcmap" not in cmap:
+        return None
+    entry = f"1 beginbfchar\n<{free:04X}> <{ord(RLM):04X}>\nendbfchar\nendcmap"
+    font.ToUnicode.write(cmap.replace("endcmap", entry, 1).encode("latin-1"))
+    _draw_mark(font, face, order[free])
+    descendant = font.DescendantFonts[0]
+    widths = descendant.get("/W", Array())
+    widths.extend(Array([free, Array([MARK_WIDTH])]))
+    descendant.W = widths
+    return free
 
 
 def _paint(fonts: _Fonts, raised: _Raised) -> list[ContentStreamInstruction]:
@@ -450,8 +646,29 @@ def _read_face(font: Dictionary) -> TTFont | None:
     program = descriptor.get("/FontFile2")
     if program is None or descendant.get("/CIDToGIDMap") != "/Identity":
         return None
-    face = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
+    face = TTFont(io.BytesIO(program.read_bytes()), lazy=True, recalcTimestamp=False)
     return face if "glyf" in face else None
+
+
+def _draw_mark(font: Dictionary, face: TTFont, name: str) -> None:
+    """Give the mark's glyph a small box and the mark's advance in the embedded program.
+
+    It is only ever shown invisibly; pdfium leaves out a character whose glyph has no extent."""
+    units = face["head"].unitsPerEm
+    width = round(MARK_WIDTH * units / 1000)
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, 0))
+    pen.lineTo((0, width))
+    pen.lineTo((width, width))
+    pen.lineTo((width, 0))
+    pen.closePath()
+    face["glyf"][name] = pen.glyph()
+    face["hmtx"][name] = (width, 0)
+    out = io.BytesIO()
+    face.save(out)
+    descriptor = font.DescendantFonts[0].FontDescriptor
+    descriptor.FontFile2.write(out.getvalue())
+    descriptor.FontFile2.Length1 = len(out.getvalue())
 
 
 class _PathPen(BasePen):  # type: ignore[misc]
