@@ -240,22 +240,7 @@ def spaced(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
 
-# Known and open (issue #13): since the typesetting rules wrap words in spans and join words
-# with no-break spaces, a few entries lose the space at a line break in the structure tree.
-LINE_BREAK_SPACE_LOST = pytest.mark.xfail(
-    strict=True, reason="a line-break space lost after typesetting's spans (issue #13, open)"
-)
-
-
-@pytest.mark.parametrize(
-    "locale",
-    [
-        pytest.param(code, marks=LINE_BREAK_SPACE_LOST)
-        if code in ("en", "fr", "ru", "zh_Hans")
-        else code
-        for code in ("en", "fr", "es", "ru", "ar", "zh_Hans")
-    ],
-)
+@pytest.mark.parametrize("locale", ["en", "fr", "es", "ru", "ar", "zh_Hans"])
 def test_the_structure_tree_reads_every_entry_as_written(
     built_series: Project, locale: str
 ) -> None:
@@ -272,7 +257,8 @@ def test_the_structure_tree_reads_every_entry_as_written(
             total += 1
             if run not in tree:
                 missed.append(run)
-    assert total > 100
+    # Not a vacuous pass: the series has 68 such runs in Chinese (the fewest), 291-298 elsewhere.
+    assert total > 60
     assert missed == []
 
 

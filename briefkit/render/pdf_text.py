@@ -28,6 +28,7 @@ from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator
 
 SPACE, HYPHEN = "BriefkitLineEndSpace", "BriefkitLineEndHyphen"  # the points draw_text leaves
 RTL = "RTL"  # suffix of the point when the line runs right to left (it ends at its left)
+BLANK = "BriefkitBlank"  # the point where a box of white space alone was not drawn
 LEVELS = "BriefkitLevels"  # the point listing a right-to-left line's runs and their levels
 SOFT_HYPHEN = "\u00ad"
 RLM = "\u200f"
@@ -134,7 +135,8 @@ class _TextState:
 
 
 def hook_weasyprint_text() -> None:
-    """Make WeasyPrint note where a line ends at a space or a hyphen, for _rewrite (once).
+    """Make WeasyPrint note where a line ends at a space or a hyphen, and where it leaves out
+    a box of white space alone, for _rewrite (once).
 
     A marked-content point after the line's last text box says which; _rewrite puts an
     invisible space there, or tags the hyphen as a soft one (ISO 32000-1, 14.8.2.2.3, 14.8.2.5)."""
@@ -151,6 +153,11 @@ def hook_weasyprint_text() -> None:
 
     def draw_text(stream: Any, box: Any, *args: Any, **kwargs: Any) -> None:
         original_text(stream, box, *args, **kwargs)
+        if box.text and not box.text.strip() and box.style["visibility"] == "visible":
+            # WeasyPrint draws nothing for a box of white space alone (the space between two
+            # inline elements); the text as written has a space there.
+            x, y = box.position_x, box.position_y + box.baseline
+            stream.stream.append(f"/{BLANK} <</X {x:.4f} /Y {y:.4f}>> DP".encode())
         end = getattr(box, "briefkit_line_end", None)
         if end is not None:
             rtl = RTL if box.style["direction"] == "rtl" else ""
@@ -315,7 +322,7 @@ def _rewrite(
 ) -> list[Any] | None:
     """Return the page's instructions with raised glyphs lifted; None if it has none."""
     out: list[Any] = []
-    state = _TextState(fonts)
+    state = inked = _TextState(fonts)  # inked: the last text object that set a font
     painted: list[_Raised] = []
     changed = False
     for instruction in instructions:
@@ -324,6 +331,7 @@ def _rewrite(
         if op in UNTRACKED:
             return None
         if op == "BT":
+            inked = state if state.font is not None else inked
             state = _TextState(fonts)
         elif op == "Tm":
             state.matrix, state.x = tuple(float(v) for v in operands), 0.0
@@ -332,6 +340,13 @@ def _rewrite(
             state.font_name = str(operands[0])
         elif op == "Ts" and _liftable(state):
             instruction = _rise(state, float(operands[0]))
+        elif op == "DP" and str(operands[0]) == f"/{BLANK}":
+            where = operands[1]
+            font = state if state.font is not None else inked
+            matrix = (1.0, 0.0, 0.0, -1.0, float(where.X), float(where.Y))
+            out += _invisible_space(font, matrix, resources)
+            changed = True
+            continue
         elif op == "DP" and str(operands[0]) == f"/{LEVELS}":
             runs = [int(v) for v in operands[1].L]  # glyph count, level, glyph count, …
             pairs = zip(runs[::2], runs[1::2], strict=True)
@@ -352,7 +367,8 @@ def _rewrite(
             continue
         elif op == "MP" and str(operands[0])[1:].startswith((SPACE, HYPHEN)):
             point = str(operands[0])[1:]
-            out += _space(state, point.endswith(RTL)) if point.startswith(SPACE) else []
+            rtl = point.endswith(RTL)
+            out += _space(state, rtl, resources) if point.startswith(SPACE) else []
             if point.startswith(HYPHEN):
                 _soften_hyphen(out)
             changed = True
@@ -361,21 +377,46 @@ def _rewrite(
     return out if changed else None
 
 
-def _space(state: _TextState, rtl: bool) -> list[ContentStreamInstruction]:
+def _space(
+    state: _TextState, rtl: bool, resources: dict[str, Dictionary]
+) -> list[ContentStreamInstruction]:
     """Return an invisible space where the line ends: after its last glyph, or before its
     first when it runs right to left (readers turn such a line round)."""
-    if state.font is None:
+    spacer = _spacer(state, resources)
+    if spacer is None:
         return []
-    glyph = state.fonts.space(state.font)
-    if glyph is None:
-        return []
-    width = state.fonts.width(state.font, glyph) / 1000 * state.size
+    _, font, glyph = spacer
+    width = state.fonts.width(font, glyph) / 1000 * state.size
     x = -width if rtl else state.x
     a, b, c, d, e, f = state.matrix
+    return _invisible_space(state, (a, b, c, d, e + x * a, f + x * b), resources)
+
+
+def _spacer(
+    state: _TextState, resources: dict[str, Dictionary]
+) -> tuple[str, Dictionary, int] | None:
+    """Return a font with a space glyph, and the glyph: the state's own, else the first of
+    the page's fonts that has one (a subset of bold face may hold no space)."""
+    named = [(state.font_name, state.font)] if state.font is not None else []
+    for name, font in [*named, *sorted(resources.items(), key=lambda item: item[0])]:
+        glyph = state.fonts.space(font)
+        if glyph is not None:
+            return name, font, glyph
+    return None
+
+
+def _invisible_space(
+    state: _TextState, matrix: tuple[float, ...], resources: dict[str, Dictionary]
+) -> list[Any]:
+    """Return a space at the text matrix, at the state's size, in the text layer only."""
+    spacer = _spacer(state, resources)
+    if spacer is None or not state.size:
+        return []
+    name, _, glyph = spacer
     return [
         _instruction([], "BT"),
-        _instruction([a, b, c, d, e + x * a, f + x * b], "Tm"),
-        _instruction([Name(_font_name(state)), state.size], "Tf"),
+        _instruction(list(matrix), "Tm"),
+        _instruction([Name(name), state.size], "Tf"),
         _instruction([INVISIBLE], "Tr"),
         _instruction([Array([pikepdf.String(glyph.to_bytes(2, "big"))])], "TJ"),
         _instruction([0], "Tr"),

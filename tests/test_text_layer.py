@@ -1,9 +1,10 @@
-"""Right-to-left lines in the PDF text layer: the readers' own bidi, given a hand.
+"""What the PDF text layer gives back for small, hand-made paragraphs.
 
 pdfium, poppler and pdf.js rebuild an Arabic line from glyphs drawn left to right and turn
 it round themselves, each with a simpler algorithm than Unicode's. The text layer marks
 where the direction changes (an invisible right-to-left mark) and draws the pieces of a line
-in reading order, so that each reader gets the sentence as written.
+in reading order, so that each reader gets the sentence as written. And where WeasyPrint
+draws nothing for a space between two inline elements, the text layer still has it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from briefkit.render.pdf import render_pdf
+from briefkit.render.pdf_tags import read_structure
 
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"))
 SENTENCE = "تقرير التقييم العالمي للتهديدات 2023، مع التصريحات (NCMEC) عن الأطفال بين 7–10 سنوات."
@@ -104,3 +106,13 @@ def test_a_right_to_left_mark_separates_the_directions(mixed_line: Path) -> None
         document.close()
     assert "2023\u200f،" in text.replace(" ", "")
     assert text.count("\u200f") >= 6
+
+
+def test_a_space_between_two_inline_elements_is_text(tmp_path: Path) -> None:
+    """WeasyPrint lays out the space between two spans as a box of its own and draws nothing
+    for it; the structure tree (what a screen reader reads) must still have the space."""
+    words = " ".join(f'<span class="w">{w}</span>' for w in ["one", "two", "three", "four"])
+    html = f'<html lang="en"><body><p>Count: {words} <b>five</b> <i>six</i>.</p></body></html>'
+    path = tmp_path / "spans.pdf"
+    path.write_bytes(render_pdf(html, tmp_path, "space test"))
+    assert plain(read_structure(path).text) == "Count: one two three four five six."
