@@ -27,6 +27,12 @@ REPO = Path(__file__).resolve().parent.parent
 _RULES: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
     ("imports", lambda path, fn: "importlib" in path and "_bootstrap" in path),
     ("chart pictures for the DOCX (WeasyPrint + pdfium)", lambda p, fn: fn == "chart_png"),
+    ("DOCX fonts: subset and embed (fontTools)", lambda path, fn: fn == "embed_fonts"),
+    (
+        "WeasyPrint layouts under the fitter (all, the kept one too)",
+        lambda p, fn: fn == "fit_brief",
+    ),
+    ("HTML edition (Jinja2, markdown-it)", lambda path, fn: fn == "render_web"),
     ("PDF cover thumbnails (pdfium)", lambda path, fn: fn == "cover_png"),
     ("PDF/UA repair after WeasyPrint (pikepdf)", lambda path, fn: fn == "repair_structure"),
     ("pandoc (waiting for the subprocess)", lambda path, fn: fn == "_pandoc"),
@@ -86,11 +92,12 @@ def profile_build(root: Path, allow_partial: bool) -> tuple[dict[str, Any], str]
 def _build_in_process(project: Any, allow_partial: bool) -> int:
     """Run every stage of a full build in this process; return how many artifacts were made."""
     from bench.floor import editions
+    from briefkit.render.formats import FORMATS
 
     render, cover = _renderer()
     made = 0
     for edition in editions(project, allow_partial)[0]:
-        for fmt in ("pdf", "docx"):
+        for fmt in FORMATS:
             data = render(project, edition, fmt)
             if fmt == "pdf" and cover is not None:
                 cover(data)

@@ -172,10 +172,11 @@ def _series(results: Results, pipeline: Pipeline, root: Path, work: Path, repeat
         results.errors["series"] = "floor input not prepared: " + "; ".join(floor.failures)
         return
     results.floor_jobs = floor.jobs
+    results.floor_layouts = floor.layouts
 
     def measure() -> scenarios.Series:
         _step("series: warm-up build and floor (untimed)")
-        scenarios.cold_build(pipeline, root, results.processes, results.allow_partial)
+        scenarios.cold_build(pipeline, root, results.processes, results.allow_partial, formats=None)
         scenarios.floor_run(floor.jobs_file, 1, pipeline.python)
         return scenarios.measure_full_and_floor(
             pipeline,
@@ -185,6 +186,7 @@ def _series(results: Results, pipeline: Pipeline, root: Path, work: Path, repeat
             repeat,
             results.allow_partial,
             _step,
+            floor.fitting_file,
         )
 
     results.series = _guard(results, "series", measure)

@@ -33,10 +33,19 @@ class Pipeline:
     checkout: Path = REPO  # whose build.py (and so whose briefkit) runs
     json_report: bool = False  # build --json: the report the benchmark reads
 
-    def build(self, root: Path, jobs: int, allow_partial: bool, *extra: str) -> Run:
-        """Run one build of the project at root (with extra options); return the run."""
+    def build(
+        self,
+        root: Path,
+        jobs: int,
+        allow_partial: bool,
+        *extra: str,
+        formats: tuple[str, ...] | None = BENCH_FORMATS,
+    ) -> Run:
+        """Run one build of the project at root (with extra options); return the run.
+
+        `formats` None builds every format the checkout has, as a release does."""
         command = [self.python, str(self.checkout / "build.py"), "--root", str(root), *extra]
-        for fmt in BENCH_FORMATS:  # the formats the goals were set for, HTML editions aside
+        for fmt in formats or ():
             command += ["--format", fmt]
         if self.jobs_flag:
             command += ["--jobs", str(jobs)]
@@ -167,10 +176,16 @@ def _report(stdout: str) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) and "built" in parsed else None
 
 
-def cold_build(pipeline: Pipeline, root: Path, jobs: int, allow_partial: bool) -> Run:
+def cold_build(
+    pipeline: Pipeline,
+    root: Path,
+    jobs: int,
+    allow_partial: bool,
+    formats: tuple[str, ...] | None = BENCH_FORMATS,
+) -> Run:
     """Build the project from nothing (dist/ removed); raise if it fails."""
     shutil.rmtree(root / "dist", ignore_errors=True)
-    run = pipeline.build(root, jobs, allow_partial)
+    run = pipeline.build(root, jobs, allow_partial, formats=formats)
     _check(run, "build")
     return run
 
@@ -209,17 +224,22 @@ def measure_full_and_floor(
     repeat: int,
     allow_partial: bool,
     on_step: Callable[[str], None],
+    fitting_file: Path | None = None,
 ) -> Series:
-    """Time the cold full build and the floor, 1 process then N, `repeat` times interleaved."""
+    """Time the cold full build and the floor, 1 process then N, `repeat` times interleaved;
+    and, given its jobs, the fitting floor (the floor plus every layout the fitter makes)."""
     from bench.floor import order_jobs
 
     series = Series()
     ordered = jobs_file
+    fitting_ordered = fitting_file
     for round_ in range(1, repeat + 1):
         for width in dict.fromkeys((1, processes)):
             on_step(f"round {round_}/{repeat}: full build, {width} process(es)")
             if width == 1 or pipeline.jobs_flag:
-                run = cold_build(pipeline, root, width, allow_partial)
+                # A release: every format, the HTML edition too (its floor is nothing: no
+                # renderer of its own, only Jinja2 and markdown-it).
+                run = cold_build(pipeline, root, width, allow_partial, formats=None)
                 series.add(f"pipeline-{width}", run)
                 series.artifact_seconds = (
                     artifact_seconds(run.stderr, run.stdout) or series.artifact_seconds
@@ -233,6 +253,12 @@ def measure_full_and_floor(
             ):
                 series.floor_file_seconds = seconds
                 ordered = order_jobs(jobs_file, seconds)
+            if fitting_file is not None and fitting_ordered is not None:
+                on_step(f"round {round_}/{repeat}: fitting floor, {width} process(es)")
+                run, seconds = floor_run(fitting_ordered, width, pipeline.python)
+                series.add(f"fitting-{width}", run)
+                if width == 1:
+                    fitting_ordered = order_jobs(fitting_file, seconds)
     if processes > 1 and not pipeline.jobs_flag:
         series.timings[f"pipeline-{processes}"] = Timing(
             f"pipeline-{processes}",

@@ -109,3 +109,30 @@ def test_a_measured_command_reports_its_workers_memory_and_cpu(tmp_path: Path) -
     assert measured["ok"] and measured["workers"] == 1
     assert measured["worker"] >= 120 > measured["main"]
     assert measured["cpu"] > 0
+
+
+def test_the_fitting_floor_holds_every_layout_the_fitter_makes(tmp_path: Path) -> None:
+    """The floor writes each PDF from the fitted HTML the pipeline writes; the fitting floor
+    adds, as layouts that are measured and not written, every other HTML the fitter tried."""
+    from bench.floor import prepare_floor
+
+    root = generate_project(tmp_path / "synthetic", 1, ROOT, ("en", "ar"))
+    floor = prepare_floor(root, tmp_path / "floor", allow_partial=False)
+    assert floor.failures == ()
+    jobs = json.loads(floor.jobs_file.read_text(encoding="utf-8"))
+    assert floor.fitting_file is not None
+    fitting = json.loads(floor.fitting_file.read_text(encoding="utf-8"))
+    assert sorted(job["kind"] for job in jobs) == ["docx", "docx", "pdf", "pdf"]
+    assert fitting[: len(jobs)] == jobs
+    assert {job["kind"] for job in fitting[len(jobs) :]} <= {"layout"}
+    assert floor.layouts == len(fitting) - 2 >= 2
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "floor.py"), str(floor.fitting_file)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    written = json.loads(run.stdout)["seconds"]
+    assert len(written) == len(fitting)
+    assert all(Path(job["output"]).is_file() for job in jobs)
+    assert not any(Path(job["output"]).exists() for job in fitting if job["kind"] == "layout")
