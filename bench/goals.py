@@ -1,4 +1,4 @@
-"""The goals of issue #8, judged from one run's figures: met, not met, or not measured (and why)."""
+"""The goals of issues #8 and #19, judged from one run's figures: met, not met, or not measured (and why)."""
 
 from __future__ import annotations
 

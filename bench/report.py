@@ -299,7 +299,7 @@ def _profile_table(profile: dict[str, Any]) -> Table:
 
 
 def _goals_table(verdicts: list[Goal]) -> Table:
-    table = Table("Goal", "Measured", "Met", title="Goals (issue #8)")
+    table = Table("Goal", "Measured", "Met", title="Goals (issue #19)")
     for goal in verdicts:
         met = "not measured" if goal.met is None else ("yes" if goal.met else "NO")
         table.add_row(goal.goal, goal.measured, met)
