@@ -601,7 +601,8 @@ def _codes(glyphs: list[int]) -> bytes:
 
 
 def _make_mark(font: Dictionary, face: TTFont | None) -> int | None:
-    """Give an unused, empty glyph of the font the text U+200F and no width; return it."""
+    """Give an unused, empty glyph of the font the text U+200F, a small box and MARK_WIDTH;
+    return it (None when the font has no such glyph to spare)."""
     if face is None or "/ToUnicode" not in font or "glyf" not in face:
         return None
     cmap = font.ToUnicode.read_bytes().decode("latin-1")
