@@ -45,7 +45,7 @@ class Node:
     children: tuple[Node, ...]
     text: str  # its text as a screen reader gets it: /ActualText, else its marked content's
     marked: int = 0  # how many marked-content sequences it holds directly
-    drawn: str = ""  # the text of its marked content in drawing order (visual for Arabic)
+    drawn: str = ""  # its marked content in drawing order (Arabic: pieces in reading order)
 
     def walk(self) -> Iterator[Node]:
         """Yield this node and every node below it, in reading order."""
