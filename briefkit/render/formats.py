@@ -44,7 +44,7 @@ FORMATS: dict[str, Format] = {
             name="pdf",
             label="PDF",
             media_type="application/pdf",
-            templates=("pdf", "fonts.yaml"),
+            templates=("pdf", "shared", "fonts.yaml"),
             renderer="briefkit.render.pdf:render_edition",
             paged=True,
         ),
@@ -60,7 +60,7 @@ FORMATS: dict[str, Format] = {
             name="html",
             label="HTML",
             media_type="text/html",
-            templates=("html",),  # one file: the stylesheet is inlined, charts are HTML
+            templates=("html", "shared"),  # one file: the stylesheet is inlined, charts are HTML
             renderer="briefkit.render.web:render_edition",
             paged=False,
         ),
