@@ -340,26 +340,115 @@ def test_an_edition_that_cannot_fit_its_target_fails_with_how_much_is_over(
     assert float(found.group(1)) > 0
 
 
-def test_the_fitter_moves_a_float_that_leaves_a_hole_and_sets_tighter_while_over(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The fitter's decisions on a made-up layout: a hole before float 0 moves it down a block;
-    an edition over its target is set one step tighter at a time, and no tighter than it needs."""
+def _made_up_layout(
+    monkeypatch: pytest.MonkeyPatch, fits_from: int, *, broken_at: int | None = None
+) -> tuple[list[tuple[int, dict[int, int], frozenset[str]]], object]:
+    """Return a log of the fitter's layouts and a lay_out whose edition runs onto a fifth page,
+    0.6 of it, below step `fits_from`; float 0 leaves a hole until it is moved, and the layout
+    at step `broken_at` hyphenates "word" across a page turn."""
     import briefkit.render.fit as fit_module
-    from briefkit.render.fit import Measure, fit, step_css
+    from briefkit.render.fit import STEPS, Measure, step_css
 
-    calls: list[tuple[str, dict[int, int]]] = []
+    steps = {step_css(step, "en"): step for step in STEPS}
+    calls: list[tuple[int, dict[int, int], frozenset[str]]] = []
 
     def lay_out(css: str, deferred: dict[int, int], no_hyphen: frozenset[str]) -> Measure:
-        calls.append((css, dict(deferred)))
+        step = steps[css]
+        calls.append((step, dict(deferred), no_hyphen))
         return Measure(
-            pages=5 if len(calls) < 3 else 4,  # fits at the third layout
+            pages=4 if step >= fits_from else 5,
             last_page_fill=0.6,
             holes=() if deferred else ((1, 0, 0.3),),
-            broken_at_turn=(),
+            broken_at_turn=("word",) if step == broken_at and "word" not in no_hyphen else (),
         )
 
     monkeypatch.setattr(fit_module, "measure_document", lambda document: document)
+    return calls, lay_out
+
+
+def test_the_fitter_guesses_the_step_then_backs_off_to_the_least_that_fits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """0.6 of a page over: the guess is step 4; steps 3 and 2 still fit, step 1 does not, so
+    step 2 is kept. The hole the first layout shows moves float 0 below a block."""
+    from briefkit.render.fit import fit, guess_step
+
+    assert guess_step(0.6) == 4
+    calls, lay_out = _made_up_layout(monkeypatch, fits_from=2)
     fitted = fit(lay_out, "en", 4)  # type: ignore[arg-type]
-    assert calls == [("", {}), (step_css(1, "en"), {0: 1}), (step_css(2, "en"), {0: 1})]
-    assert (fitted.step, fitted.deferred, fitted.layouts, fitted.problems) == (2, {0: 1}, 3, ())
+    assert [(step, deferred) for step, deferred, _ in calls] == [
+        (0, {}),
+        (4, {0: 1}),
+        (3, {0: 1}),
+        (2, {0: 1}),
+        (1, {0: 1}),
+    ]
+    assert (fitted.step, fitted.deferred, fitted.layouts, fitted.problems) == (2, {0: 1}, 5, ())
+
+
+def test_the_fitter_sets_tighter_a_step_at_a_time_when_the_guess_is_still_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing looser than a step that was over is tried again."""
+    from briefkit.render.fit import fit
+
+    calls, lay_out = _made_up_layout(monkeypatch, fits_from=5)
+    fitted = fit(lay_out, "en", 4)  # type: ignore[arg-type]
+    assert [step for step, _, _ in calls] == [0, 4, 5]
+    assert (fitted.step, fitted.problems) == (5, ())
+
+
+def test_the_fitter_keeps_only_the_remedies_of_a_layout_it_keeps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A word broken across a page turn in a looser layout that is over the target is not set
+    unhyphenated in the layout kept; one broken in the layout kept is, and it is laid out again."""
+    from briefkit.render.fit import fit
+
+    calls, lay_out = _made_up_layout(monkeypatch, fits_from=4, broken_at=3)
+    fitted = fit(lay_out, "en", 4)  # type: ignore[arg-type]
+    assert [(step, sorted(no_hyphen)) for step, _, no_hyphen in calls] == [
+        (0, []),
+        (4, []),
+        (3, []),
+    ]
+    assert (fitted.step, fitted.no_hyphen, fitted.problems) == (4, frozenset(), ())
+
+    calls, lay_out = _made_up_layout(monkeypatch, fits_from=3, broken_at=3)
+    fitted = fit(lay_out, "en", 4)  # type: ignore[arg-type]
+    assert [(step, sorted(no_hyphen)) for step, _, no_hyphen in calls] == [
+        (0, []),
+        (4, []),
+        (3, []),
+        (2, ["word"]),  # over: back to step 3, with what its own layout called for
+        (3, ["word"]),
+    ]
+    assert (fitted.step, fitted.no_hyphen, fitted.problems) == (3, frozenset({"word"}), ())
+
+
+def test_the_fitter_lays_the_same_html_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A remedy that leaves the HTML as it was (here: every move of a float) costs no layout:
+    the fitter decides again on the document it has."""
+    from types import SimpleNamespace
+
+    import briefkit.render.fit as fit_module
+    import briefkit.render.html as html_module
+    from briefkit.render.fit import Measure, fit_brief
+
+    def render_html(*args: object, fit_css: str, **kwargs: object) -> str:
+        return f"<style>{fit_css}</style>"  # the float's place does not show
+
+    laid_out: list[str] = []
+
+    def lay_out(html: str) -> Measure:
+        laid_out.append(html)
+        return Measure(pages=4, last_page_fill=0.6, holes=((1, 0, 0.3),), broken_at_turn=())
+
+    monkeypatch.setattr(html_module, "render_html", render_html)
+    monkeypatch.setattr(fit_module, "measure_document", lambda document: document)
+    brief = SimpleNamespace(locale=SimpleNamespace(language="en"), pages=4)
+    fitted = fit_brief(brief, None, None, lay_out)  # type: ignore[arg-type]
+    # At step 0 the float is moved five times (below 1, 2, 3 blocks, above 1, 2), each time the
+    # same HTML; then each tighter step is one new HTML, until MAX_LAYOUTS decisions are made.
+    assert fitted.layouts == fit_module.MAX_LAYOUTS
+    assert len(laid_out) == len(set(laid_out)) == fit_module.MAX_LAYOUTS - 5
