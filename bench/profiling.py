@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 _RULES: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
     ("imports", lambda path, fn: "importlib" in path and "_bootstrap" in path),
     ("chart pictures for the DOCX (WeasyPrint + pdfium)", lambda p, fn: fn == "chart_png"),
-    ("DOCX fonts: subset and embed (fontTools)", lambda path, fn: fn == "embed_fonts"),
+    ("DOCX fonts: subset (HarfBuzz) and embed", lambda path, fn: fn == "embed_fonts"),
     (
         "WeasyPrint layouts under the fitter (all, the kept one too)",
         lambda p, fn: fn == "fit_brief",

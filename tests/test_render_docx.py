@@ -288,6 +288,69 @@ def test_fonts_are_embedded_as_obfuscated_subsets_of_the_families_used(
     assert settings.find(f"{W}saveSubsetFonts") is not None
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_embedded_subset_shapes_and_draws_the_text_as_the_whole_face_does(
+    built_sample: Project, locale: str
+) -> None:
+    """HarfBuzz shapes the document's text with the embedded subset and with the installed face:
+    the same advances, offsets and outlines, glyph for glyph (Arabic joins, CJK, bold)."""
+    import uharfbuzz as hb
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+    from briefkit.l10n.fonts import resolve_face
+
+    def drawn(font: TTFont, face: hb.Face, text: str, shaped: bool) -> list[tuple[object, ...]]:
+        """Each glyph's advance, offsets and outline: as HarfBuzz shapes the text, or (a subset
+        without layout tables, as Word sets Latin and Chinese) each character's own glyph."""
+        glyphs, order = font.getGlyphSet(), font.getGlyphOrder()
+        if shaped:
+            buffer = hb.Buffer()
+            buffer.add_str(text)
+            buffer.guess_segment_properties()
+            hb.shape(hb.Font(face), buffer)
+            placed = [
+                (order[info.codepoint], position.x_advance, position.x_offset, position.y_offset)
+                for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True)
+            ]
+        else:
+            cmap = font.getBestCmap()
+            placed = [(cmap[ord(c)], font["hmtx"][cmap[ord(c)]][0], 0, 0) for c in text]
+        found = []
+        for name, *position in placed:
+            pen = DecomposingRecordingPen(glyphs)  # a component's name is not kept
+            glyphs[name].draw(pen)
+            found.append((*position, repr(pen.value)))
+        return found
+
+    path = output_path(built_sample, "sample", locale, "docx")
+    files = parts(path)
+    table = etree.fromstring(files["word/fontTable.xml"])
+    targets = {
+        r.get("Id"): r.get("Target")
+        for r in etree.fromstring(files["word/_rels/fontTable.xml.rels"])
+    }
+    lines = [t.text for t in Document(str(path)).element.body.iter(qn("w:t")) if t.text]
+    compared = 0
+    for entry in table.iter(f"{W}font"):
+        for embed in entry:
+            if not embed.tag.startswith(f"{W}embed"):
+                continue
+            data = deobfuscate(files[f"word/{targets[embed.get(R_ID)]}"], embed.get(f"{W}fontKey"))
+            subset = TTFont(io.BytesIO(data))
+            covered = set(subset.getBestCmap())
+            text = [line for line in lines if {ord(c) for c in line} <= covered]
+            assert text, (entry.get(f"{W}name"), embed.tag)
+            whole = resolve_face(entry.get(f"{W}name"), embed.tag[len(W) + len("embed") :])
+            whole_font = TTFont(whole.path, fontNumber=whole.index, lazy=True)
+            whole_face = hb.Face(hb.Blob.from_file_path(str(whole.path)), whole.index)
+            shaped = any("\u0600" <= c <= "\u06ff" for c in "".join(text))  # Arabic joins
+            for line in text:
+                mine = drawn(subset, hb.Face(data), line, shaped)
+                assert mine == drawn(whole_font, whole_face, line, shaped), line
+            compared += 1
+    assert compared >= 2
+
+
 def deobfuscate(data: bytes, key: str) -> bytes:
     """Undo §17.8.1 as the standard words it: the key's hex digits read in pairs from the end."""
     digits = key.strip("{}").replace("-", "")
