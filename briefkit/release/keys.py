@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import platform
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +121,7 @@ def renderer_files(module: str) -> list[Path]:
         if path is None or path in seen:
             continue
         seen.add(path)
-        waiting += _package_inits(path) + _runtime_imports(path)
+        waiting += [*_package_inits(path), *_runtime_imports(path)]
     return sorted(seen)
 
 
@@ -141,6 +142,7 @@ def _package_inits(path: Path) -> list[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
+@cache  # the formats' renderers share most of their modules: each file is parsed once
 def _runtime_imports(path: Path) -> list[str]:
     """Return the briefkit modules a file imports, skipping `if TYPE_CHECKING:` blocks."""
     found: list[str] = []
