@@ -42,6 +42,7 @@ from briefkit.release.state import (
     Record,
     State,
     forget,
+    journal_record,
     load_state,
     locked,
     remove_partial_files,
@@ -268,7 +269,7 @@ def render(
         else:
             record = _record(job, outcome)
             state = state.with_record(record)
-            save_state(project.dist_dir, state)  # a build killed now still knows this file
+            journal_record(project.dist_dir, record)  # a build killed now knows this file
             latest = _artifact(project, record)
             built.append(latest)
         on_event(Progress(len(jobs), len(built), len(failed), latest))

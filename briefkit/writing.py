@@ -30,6 +30,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def append_durably(path: Path, data: bytes) -> None:
+    """Append data to path (created if missing) and wait until it is on disk; refuse
+    (safefs.UnsafePath) a symbolic link or special file on the way or in its place."""
+    refuse_links(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    with os.fdopen(os.open(path, flags, 0o666 & ~_umask()), "ab") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
 PARTIAL_SUFFIX = ".part"  # write_atomic's temporary files: .<name>.<random>.part
 
 

@@ -22,6 +22,7 @@ from briefkit.cli import main
 from briefkit.pipeline import Request, build, merge_shards, output_path
 from briefkit.project import Project, load_project
 from briefkit.release.plan import Shard
+from briefkit.release.state import load_state
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
 ARTIFACTS = sorted(
@@ -257,13 +258,6 @@ def wait_for(condition: object, timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
-def recorded(dist: Path) -> int:
-    try:
-        return len(json.loads((dist / ".state.json").read_text())["artifacts"])
-    except (OSError, ValueError):
-        return 0
-
-
 def change_every_artifact(root: Path) -> None:
     """Change the design, so every PDF and DOCX comes out different."""
     css = root / "templates/pdf/brief.css"
@@ -293,9 +287,9 @@ def test_a_killed_build_leaves_every_artifact_whole_and_the_next_build_finishes_
     old = published(root / "dist")
     change_every_artifact(root)
 
-    before = (root / "dist" / ".state.json").read_text()
+    before = load_state(root / "dist")
     process = start_build(root, "--jobs", "1")
-    wait_for(lambda: (root / "dist" / ".state.json").read_text() != before)  # one has landed
+    wait_for(lambda: load_state(root / "dist") != before)  # one has landed (in the journal)
     if how == "SIGKILL":
         os.kill(process.pid, signal.SIGKILL)
     else:

@@ -1,8 +1,11 @@
 """What dist/ holds: each artifact's key and manifest entry (dist/.state.json), and the lock on dist/.
 
-The state is rewritten, atomically, after every artifact that lands, so a build killed half way
-leaves a state that still describes the files on disk: an artifact is reused only when its key
-matches and its file still has the recorded checksum.
+Each artifact that lands is appended to a journal (dist/.state.journal) as one line, on disk
+before the next; the state is rewritten, atomically, at the end of the build, and the journal
+then removed. A build killed half way so leaves a state and journal that still describe the
+files on disk: an artifact is reused only when its key matches and its file still has the
+recorded checksum. (Rewriting the whole state after every artifact cost a build of n artifacts
+time in n², 86 s of 456 at 1,200 artifacts.)
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from briefkit import writing
 from briefkit.errors import BriefkitError
 from briefkit.release.manifest import Entry, entry_from_json, file_sha256
-from briefkit.writing import write_if_changed
+from briefkit.writing import append_durably, write_if_changed
 
 STATE_FILE = ".state.json"
+JOURNAL_FILE = ".state.journal"  # the records landed since STATE_FILE was written, a line each
 LOCK_FILE = ".lock"
 STATE_VERSION = 2
 PARTIAL_SUFFIX = ".part"  # writing.write_atomic's temporary files
@@ -51,7 +56,8 @@ class State:
 
 
 def load_state(dist: Path) -> State:
-    """Return the state recorded in dist/, or an empty one (nothing can be trusted without it)."""
+    """Return the state recorded in dist/ with its journal, or an empty one (nothing can be
+    trusted without it)."""
     path = dist / STATE_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -60,25 +66,49 @@ def load_state(dist: Path) -> State:
     if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
         return State()
     try:
-        records = {
-            name: Record(
-                item["key"],
-                float(item["seconds"]),
-                entry_from_json(item["entry"]),
-                str(item.get("source_date", "")),
-            )
-            for name, item in raw["artifacts"].items()
-        }
+        records = {name: _record(item) for name, item in raw["artifacts"].items()}
     except (KeyError, TypeError, ValueError, AttributeError):
         return State()
     # The state names the files a build may delete: one naming a file outside dist/ (or a
     # record filed under another name) is not believed, and dist/ is built afresh.
-    for name, record in records.items():
-        if name != record.entry.path or not all(
-            inside_dist(p) for p in (record.entry.path, record.entry.cover) if p is not None
-        ):
-            return State()
-    return State(records)
+    if not all(_believable(name, record) for name, record in records.items()):
+        return State()
+    return State({**records, **_journal(dist)})
+
+
+def _record(item: dict[str, Any]) -> Record:
+    return Record(
+        item["key"],
+        float(item["seconds"]),
+        entry_from_json(item["entry"]),
+        str(item.get("source_date", "")),
+    )
+
+
+def _believable(name: str, record: Record) -> bool:
+    return name == record.entry.path and all(
+        inside_dist(p) for p in (record.entry.path, record.entry.cover) if p is not None
+    )
+
+
+def _journal(dist: Path) -> dict[str, Record]:
+    """Return the records the journal holds, in order. A line a kill cut short is skipped; a
+    line naming a file outside dist/ voids the whole journal (its artifacts are built again)."""
+    try:
+        lines = (dist / JOURNAL_FILE).read_bytes().splitlines()
+    except OSError:
+        return {}
+    records: dict[str, Record] = {}
+    for line in lines:
+        try:
+            item = json.loads(line)
+            name, record = item["path"], _record(item)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+        if not _believable(name, record):
+            return {}
+        records[name] = record
+    return records
 
 
 def inside_dist(name: object) -> bool:
@@ -92,29 +122,45 @@ def inside_dist(name: object) -> bool:
 
 
 def save_state(dist: Path, state: State) -> None:
-    """Write the state atomically."""
+    """Write the state atomically; the journal it now holds is removed."""
     data = {
         "version": STATE_VERSION,
-        "artifacts": {
-            name: {
-                "key": r.key,
-                "seconds": round(r.seconds, 3),
-                "source_date": r.source_date,
-                "entry": asdict(r.entry),
-            }
-            for name, r in sorted(state.records.items())
-        },
+        "artifacts": {name: _as_json(r) for name, r in sorted(state.records.items())},
     }
     path = dist / STATE_FILE
     try:
         write_if_changed(path, json.dumps(data, indent=1, ensure_ascii=False).encode())
+        (dist / JOURNAL_FILE).unlink(missing_ok=True)
     except OSError as exc:
-        raise BriefkitError(
-            f"cannot save the build's state: {exc.strerror}",
-            path=path,
-            fix="free space on the disk (or make dist/ writable) and build again; "
-            "every file in dist/ is whole, old or new",
-        ) from None
+        raise _cannot_save(path, exc) from None
+
+
+def journal_record(dist: Path, record: Record) -> None:
+    """Append one artifact that landed to the journal, on disk before this returns."""
+    line = {"path": record.entry.path, **_as_json(record)}
+    path = dist / JOURNAL_FILE
+    try:
+        append_durably(path, json.dumps(line, ensure_ascii=False).encode() + b"\n")
+    except OSError as exc:
+        raise _cannot_save(path, exc) from None
+
+
+def _as_json(record: Record) -> dict[str, Any]:
+    return {
+        "key": record.key,
+        "seconds": round(record.seconds, 3),
+        "source_date": record.source_date,
+        "entry": asdict(record.entry),
+    }
+
+
+def _cannot_save(path: Path, exc: OSError) -> BriefkitError:
+    return BriefkitError(
+        f"cannot save the build's state: {exc.strerror}",
+        path=path,
+        fix="free space on the disk (or make dist/ writable) and build again; "
+        "every file in dist/ is whole, old or new",
+    )
 
 
 def is_current(dist: Path, record: Record | None, key: str) -> bool:
