@@ -136,3 +136,23 @@ def test_the_fitting_floor_holds_every_layout_the_fitter_makes(tmp_path: Path) -
     assert len(written) == len(fitting)
     assert all(Path(job["output"]).is_file() for job in jobs)
     assert not any(Path(job["output"]).exists() for job in fitting if job["kind"] == "layout")
+
+
+def test_the_scale_goal_is_judged_beyond_the_start_up_and_only_with_three_sizes() -> None:
+    """The judge reads the bench's figures, not the machine: made-up timings of 2 s start-up
+    and 0.3 s an artifact are linear; 20 % more per artifact at the largest size is not; two
+    sizes cannot tell a start-up from a rate."""
+    from bench.goals import _scale_spread
+    from bench.scenarios import Sample, Scale, Timing
+
+    def scale(artifacts: int, seconds: float) -> Scale:
+        sample = Sample(seconds, seconds, 0.0, 100.0, 200.0, 2)
+        return Scale(artifacts, artifacts // 12, Timing(f"scale-{artifacts}", (sample,)), 0.0)
+
+    linear = [scale(n, 2 + 0.3 * n) for n in (24, 240, 1200)]
+    goal = _scale_spread(linear, {})
+    assert goal.met is True, goal.measured
+    assert goal.measured.startswith("start-up 2.0 s; per artifact beyond it 24: 0.300 s (+0.0%)")
+    slower = [*linear[:2], scale(1200, 2 + 0.36 * 1200)]
+    assert _scale_spread(slower, {}).met is False
+    assert _scale_spread(linear[:2], {}).met is None
