@@ -1,5 +1,5 @@
 """The worker pool: a crash or a hang is reported against its own task while the others finish,
-and workers are replaced after their share of tasks."""
+and workers are replaced after their share of tasks or once their memory passes a limit."""
 
 from __future__ import annotations
 
@@ -64,3 +64,12 @@ def test_workers_are_replaced_after_their_share_of_tasks() -> None:
     pids = [pid for _, pid in results.values()]
     assert len(set(pids)) == 3
     assert all(pids.count(pid) == 3 for pid in set(pids))
+
+
+def test_a_worker_is_replaced_once_its_memory_passes_the_limit_and_no_task_is_lost() -> None:
+    """Every worker is over a limit of 0 MB after its first task; none is over 100,000 MB."""
+    results = run([f"t{i}" for i in range(6)], workers=1, tasks_per_worker=None, worker_mb=0.0)
+    assert sorted(results) == [f"t{i}" for i in range(6)]
+    assert len({pid for _, pid in results.values()}) == 6
+    results = run([f"t{i}" for i in range(6)], workers=1, tasks_per_worker=None, worker_mb=1e5)
+    assert len({pid for _, pid in results.values()}) == 1

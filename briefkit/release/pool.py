@@ -1,6 +1,7 @@
 """A small process pool for renderers: one task at a time per worker process, a time limit per
-task, a worker that dies reported against the task it was running, and each worker replaced after
-a few tasks so memory stays bounded (WeasyPrint's grows across Chinese renders).
+task, a worker that dies reported against the task it was running, and a worker replaced once its
+memory passes a limit (WeasyPrint's grows across renders, most with Chinese fonts) or after a
+number of tasks.
 
 concurrent.futures.ProcessPoolExecutor cannot do the middle two: a dead worker breaks the whole
 pool without saying which task killed it, and a task that hangs cannot be stopped.
@@ -13,6 +14,7 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import resource
 import signal
 import sys
 import threading
@@ -58,7 +60,6 @@ class _Worker(Generic[Task]):
     connection: Connection
     task: Task | None = None
     deadline: float = 0.0
-    done: int = 0
     gone: bool = False
 
 
@@ -69,11 +70,16 @@ def run_tasks(
     *,
     workers: int,
     timeout: float,
-    tasks_per_worker: int,
+    tasks_per_worker: int | None = None,
+    worker_mb: float | None = None,
     preload: tuple[str, ...] = (),
 ) -> None:
     """Run function(task) for every task in worker processes; call on_done(task, outcome), the
     outcome being what function returned, a Raised or a Crashed.
+
+    A worker is replaced after `tasks_per_worker` tasks, or as soon as its resident memory after
+    a task passes `worker_mb` (None: no such limit). Starting a worker costs its first render
+    a warm-up of Pango's font caches, so a limit by memory replaces workers only when needed.
 
     Results must be picklable. Interrupted (Ctrl-C), it stops every worker before passing the
     interruption on.
@@ -83,7 +89,8 @@ def run_tasks(
     pool: list[_Worker[Task]] = []
     try:
         while queue or any(w.task is not None for w in pool):
-            _assign(pool, queue, context, function, workers, tasks_per_worker, timeout)
+            limits = (tasks_per_worker, worker_mb)
+            _assign(pool, queue, context, function, workers, limits, timeout)
             busy = [w for w in pool if w.task is not None]
             ready = wait(_waitables(busy), timeout=_until_next_deadline(busy))
             for worker in busy:
@@ -91,7 +98,7 @@ def run_tasks(
                 if outcome is not None:
                     task, worker.task = worker.task, None
                     on_done(task, outcome)  # type: ignore[arg-type]
-            pool[:] = [w for w in pool if not _retire(w, tasks_per_worker)]
+            pool[:] = [w for w in pool if not _retire(w)]
     finally:
         for worker in pool:
             _stop(worker)
@@ -113,14 +120,14 @@ def _assign(
     context: Any,
     function: Callable[[Task], Any],
     workers: int,
-    tasks_per_worker: int,
+    limits: tuple[int | None, float | None],
     timeout: float,
 ) -> None:
     for worker in pool:
         if worker.task is None and not worker.gone and queue:
             _give(worker, queue.popleft(), timeout)
     while queue and len(pool) < workers:
-        worker = _start(context, function, tasks_per_worker)
+        worker = _start(context, function, limits)
         pool.append(worker)
         _give(worker, queue.popleft(), timeout)
     if not queue:
@@ -129,11 +136,13 @@ def _assign(
                 _release(worker)
 
 
-def _start(context: Any, function: Callable[[Task], Any], tasks_per_worker: int) -> _Worker[Task]:
+def _start(
+    context: Any, function: Callable[[Task], Any], limits: tuple[int | None, float | None]
+) -> _Worker[Task]:
     mine, theirs = context.Pipe()
     process = context.Process(
         target=_serve,
-        args=(function, theirs, tasks_per_worker, os.getpid()),
+        args=(function, theirs, limits, os.getpid()),
         name="briefkit-renderer",
     )
     process.start()
@@ -168,10 +177,10 @@ def _outcome(worker: _Worker[Task], ready: list[Any], timeout: float) -> Any:
     """Return the worker's result, a Crashed, or None while it is still working."""
     if worker.connection in ready:
         try:
-            result = worker.connection.recv()
+            result, leaving = worker.connection.recv()
         except (EOFError, OSError):
             return _died(worker)
-        worker.done += 1
+        worker.gone = worker.gone or leaving  # it has done its share, and exits by itself
         return result
     if worker.process.sentinel in ready:
         return _died(worker)
@@ -192,9 +201,9 @@ def _died(worker: _Worker[Task]) -> Crashed:
     return Crashed(f"the renderer process exited with status {code}")
 
 
-def _retire(worker: _Worker[Task], tasks_per_worker: int) -> bool:
+def _retire(worker: _Worker[Task]) -> bool:
     """Return True when the worker is gone or has done its share (it then exits by itself)."""
-    if worker.task is None and (worker.gone or worker.done >= tasks_per_worker):
+    if worker.task is None and worker.gone:
         worker.connection.close()
         worker.process.join(STOP_GRACE)
         if worker.process.exitcode is None:
@@ -215,15 +224,22 @@ def _stop(worker: _Worker[Task]) -> None:
 
 
 def _serve(
-    function: Callable[[Any], Any], connection: Connection, tasks_per_worker: int, parent: int
+    function: Callable[[Any], Any],
+    connection: Connection,
+    limits: tuple[int | None, float | None],
+    parent: int,
 ) -> None:
-    """The worker's loop: run tasks until told to stop, the parent goes, or its share is done."""
+    """The worker's loop: run tasks until told to stop, the parent goes, or its share is done.
+    With each result it says whether it is leaving: after its last task, or once its memory
+    passed the limit."""
     signal.signal(
         signal.SIGINT, signal.SIG_IGN
     )  # Ctrl-C reaches the whole group: the parent decides
     signal.signal(signal.SIGTERM, _exit_cleanly)
     _die_with_parent(parent)
-    for _ in range(tasks_per_worker):
+    tasks, megabytes = limits
+    done = 0
+    while True:
         try:
             task = connection.recv()
         except (EOFError, OSError):
@@ -234,7 +250,22 @@ def _serve(
             result = function(task)
         except Exception as exc:
             result = Raised(f"{type(exc).__name__}: {exc}")
-        connection.send(result)
+        done += 1
+        leaving = (tasks is not None and done >= tasks) or (
+            megabytes is not None and resident_mb() > megabytes
+        )
+        connection.send((result, leaving))
+        if leaving:
+            return
+
+
+def resident_mb() -> float:
+    """Return this process's resident memory now, in MB (its peak where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
