@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +167,8 @@ def missed_preferred(
     return missed
 
 
-def plain_text(markdown: str) -> tuple[str, list[tuple[int, int]]]:
+@lru_cache(maxsize=8192)  # each source text is read once per locale, each translation twice
+def plain_text(markdown: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Return the words of inline Markdown (no link targets, no markup) and its title spans,
     without invisible characters and each mixed-script word in one script (characters.py), so
     that a zero-width space or a Cyrillic о cannot hide a term."""
@@ -185,7 +187,7 @@ def plain_text(markdown: str) -> tuple[str, list[tuple[int, int]]]:
             size += len(text)
     plain = "".join(parts)
     spans += [match.span() for match in _QUOTED.finditer(plain)]
-    return plain, spans
+    return plain, tuple(spans)
 
 
 def compile_term(text: str) -> re.Pattern[str]:
@@ -205,7 +207,9 @@ def compile_term(text: str) -> re.Pattern[str]:
     return re.compile(before + body + after, re.IGNORECASE)
 
 
-def _title_ranges(plain: str, spans: list[tuple[int, int]], cell: Cell) -> list[tuple[int, int]]:
+def _title_ranges(
+    plain: str, spans: Sequence[tuple[int, int]], cell: Cell
+) -> list[tuple[int, int]]:
     """Return where a listed title stands inside italics or quotation marks."""
     ranges = []
     for title in cell.titles:
