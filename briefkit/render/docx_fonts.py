@@ -26,11 +26,10 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from fontTools.ttLib import TTFont
 from lxml import etree
 
 from briefkit.errors import RenderError
-from briefkit.l10n.fonts import resolve_face
+from briefkit.l10n.fonts import face_coverage, resolve_face
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 # The faces Word can embed, by fontconfig style and fontTable element.
@@ -152,8 +151,7 @@ def _split_by_coverage(run: Any, covered: frozenset[int], fallback: str) -> None
 
 @cache
 def _coverage(family: str) -> frozenset[int]:
-    path, index = _font_file(family, "Regular")
-    return frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap())
+    return face_coverage(resolve_face(family, "Regular"))
 
 
 def obfuscate(font: bytes, key: str) -> bytes:
