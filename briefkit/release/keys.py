@@ -65,6 +65,7 @@ class Inputs:
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 RENDER_JOB = "briefkit.release.jobs"  # renders in the worker and draws the cover thumbnail
+_BLOCKS = ("body", "orelse", "finalbody")  # statement lists: def, class, if, try, loops, with
 
 
 def render_inputs(project_templates: Path) -> Inputs:
@@ -147,20 +148,24 @@ def _runtime_imports(path: Path) -> list[str]:
     """Return the briefkit modules a file imports, skipping `if TYPE_CHECKING:` blocks."""
     found: list[str] = []
 
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for branch in node.orelse:
-                visit(branch)
-            return
-        if isinstance(node, ast.Import):
-            found.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append(node.module)
-            found.extend(f"{node.module}.{alias.name}" for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
+    def visit(statements: list[ast.stmt]) -> None:
+        # An import is a statement: only statements and the blocks they hold are walked, not
+        # the expressions inside them (a tenth of the nodes).
+        for node in statements:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                visit(node.orelse)
+                continue
+            if isinstance(node, ast.Import):
+                found.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.append(node.module)
+                found.extend(f"{node.module}.{alias.name}" for alias in node.names)
+            for block in _BLOCKS:
+                visit(getattr(node, block, []))
+            for part in [*getattr(node, "handlers", []), *getattr(node, "cases", [])]:
+                visit(part.body)
 
-    visit(ast.parse(path.read_text(encoding="utf-8")))
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
     return [name for name in found if name.split(".")[0] == _PACKAGE.name]
 
 
