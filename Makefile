@@ -37,7 +37,7 @@ images: setup
 lint: setup-test
 	$(PYTHON) -m ruff check briefkit tests bench scripts && $(PYTHON) -m ruff format --check briefkit tests bench scripts && $(PYTHON) -m mypy briefkit && .venv/bin/lint-imports
 
-# The benchmark (docs/benchmarks.md): about 15 minutes on 2 cores; `BENCH=--quick` for about 5.
+# The benchmark (docs/benchmarks.md): about 20 minutes on 2 cores; `BENCH=--quick` for one round, two sizes.
 bench:
 	@scripts/setup.sh --bench
 	$(PYTHON) bench/run.py $(BENCH)

@@ -1,6 +1,6 @@
 """The benchmark: the pipeline against its floor and its peers, all ratios measured in one run.
 
-    .venv/bin/python bench/run.py            # everything (about 15 minutes on 2 cores)
+    .venv/bin/python bench/run.py            # everything (about 20 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick    # one round, sizes 24 and 240 only
 
 Prints the tables and writes bench/out/<time>.json (every sample) and bench/out/latest.md (the
