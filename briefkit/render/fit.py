@@ -11,9 +11,9 @@ boxes, and laid out again with small, bounded adjustments until it fits:
   lower chart), or looser when tightening cannot remove a short last page.
 
 An edition over its target is first set at the step its overrun predicts, then one step looser
-at a time while it still fits: it ends at the least tight step that fits, in about three layouts
-where trying every step from the loosest took five or six. The other adjustments follow at that
-step.
+at a time while it still fits: it ends at the least tight step that fits, in three layouts for
+most editions of the series (3.8 a PDF with the other adjustments, where trying every step from
+the loosest took 4.9). The other adjustments follow at that step.
 
 At most MAX_LAYOUTS layouts are made; what is left over is reported in `Fitted.problems` (and
 an edition over its target is refused or warned about by the caller's policy).
