@@ -36,6 +36,7 @@ PACKAGES = (
     "tinycss2",
     "cssselect2",
     "fonttools",
+    "uharfbuzz",  # the DOCX font subsets: it bundles its own HarfBuzz, not the system's
     "pypandoc-binary",
     "python-docx",
     "lxml",
