@@ -11,6 +11,8 @@ from unittest.mock import ANY
 
 from briefkit.release.pool import Crashed, Raised, run_tasks
 
+KEPT: list[bytearray] = []  # what "grow" tasks keep, in the worker
+
 
 def work(task: str) -> Any:
     """A task for the pool."""
@@ -20,6 +22,8 @@ def work(task: str) -> Any:
         time.sleep(60)
     if task == "raise":
         raise ValueError("bad input")
+    if task.startswith("grow"):
+        KEPT.append(bytearray(20 * 2**20))  # written, so resident
     return (task, os.getpid())
 
 
@@ -66,10 +70,12 @@ def test_workers_are_replaced_after_their_share_of_tasks() -> None:
     assert all(pids.count(pid) == 3 for pid in set(pids))
 
 
-def test_a_worker_is_replaced_once_its_memory_passes_the_limit_and_no_task_is_lost() -> None:
-    """Every worker is over a limit of 0 MB after its first task; none is over 100,000 MB."""
-    results = run([f"t{i}" for i in range(6)], workers=1, tasks_per_worker=None, worker_mb=0.0)
-    assert sorted(results) == [f"t{i}" for i in range(6)]
-    assert len({pid for _, pid in results.values()}) == 6
-    results = run([f"t{i}" for i in range(6)], workers=1, tasks_per_worker=None, worker_mb=1e5)
+def test_a_worker_is_replaced_once_its_memory_grows_past_the_limit_and_no_task_is_lost() -> None:
+    """Each "grow" task keeps 20 MB: past a limit of 5 MB of growth, every worker leaves after
+    one; under a limit of 100,000 MB, one worker does them all."""
+    tasks = [f"grow{i}" for i in range(4)]
+    results = run(tasks, workers=1, tasks_per_worker=None, worker_mb=5.0)
+    assert sorted(results) == tasks
+    assert len({pid for _, pid in results.values()}) == 4
+    results = run(tasks, workers=1, tasks_per_worker=None, worker_mb=1e5)
     assert len({pid for _, pid in results.values()}) == 1

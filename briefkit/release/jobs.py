@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from briefkit.l10n.editions import Edition
     from briefkit.project import Project
 
-# A worker whose memory passes this after an artifact is replaced, giving it back. Far below the
-# 600 MB a worker may take: an artifact adds up to about 100 MB while it renders. A new worker
-# warms Pango's font caches again, which replacing every 8 artifacts cost 1.5-2.5 s a release.
-WORKER_MB = 350.0
+# A worker whose memory has grown by more than this since it started (after an artifact) is
+# replaced, giving it back: it starts at about 140 MB (shared with the build), so it stays far
+# below the 600 MB a worker may take, an artifact adding up to about 100 MB while it renders. A
+# new worker warms Pango's font caches again, which replacing every 8 artifacts cost 1.5-2.5 s
+# a release.
+WORKER_MB = 250.0
 COVER_WIDTH = 240  # pixels: shown at 120 CSS pixels, sharp on high-density screens
 # Imported once, before the first worker is forked, so each new worker is ready at once.
 PRELOAD = ("weasyprint", "pypandoc", "docx", "pypdfium2")

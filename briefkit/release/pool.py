@@ -78,8 +78,9 @@ def run_tasks(
     outcome being what function returned, a Raised or a Crashed.
 
     A worker is replaced after `tasks_per_worker` tasks, or as soon as its resident memory after
-    a task passes `worker_mb` (None: no such limit). Starting a worker costs its first render
-    a warm-up of Pango's font caches, so a limit by memory replaces workers only when needed.
+    a task has grown by more than `worker_mb` since it started (None: no such limit). Starting a
+    worker costs its first render a warm-up of Pango's font caches, so a limit by memory
+    replaces workers only when needed.
 
     Results must be picklable. Interrupted (Ctrl-C), it stops every worker before passing the
     interruption on.
@@ -239,6 +240,9 @@ def _serve(
     _die_with_parent(parent)
     tasks, megabytes = limits
     done = 0
+    # What the worker shares with this build at fork counts as resident too: only its own
+    # growth is held to the limit.
+    start = resident_mb()
     while True:
         try:
             task = connection.recv()
@@ -252,7 +256,7 @@ def _serve(
             result = Raised(f"{type(exc).__name__}: {exc}")
         done += 1
         leaving = (tasks is not None and done >= tasks) or (
-            megabytes is not None and resident_mb() > megabytes
+            megabytes is not None and resident_mb() - start > megabytes
         )
         connection.send((result, leaving))
         if leaving:
@@ -265,7 +269,8 @@ def resident_mb() -> float:
         with open("/proc/self/statm", encoding="ascii") as stream:
             return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (2**20 if sys.platform == "darwin" else 1024)  # bytes there, KB on Linux
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
