@@ -322,3 +322,19 @@ def test_a_half_filled_plural_is_untranslated_everywhere(sample: Project) -> Non
     assert entry_state(catalog.get("%(num)s note")) == "untranslated"
     with pytest.raises(BriefkitError, match=r"plural form msgstr\[1\] is empty"):
         template_strings(sample, "fr")
+
+
+def test_a_font_file_without_the_face_asked_for_is_an_error(tmp_path: Path) -> None:
+    """HarfBuzz reads an empty face where there is none: that is refused, not read as a font
+    that covers nothing."""
+    from briefkit.errors import RenderError
+    from briefkit.l10n.fonts import FontFile, face_coverage, resolve_face
+
+    cjk = resolve_face("Noto Sans CJK SC", "Regular")
+    assert len(face_coverage(cjk)) > 40_000
+    with pytest.raises(RenderError, match="has no font at index 99"):
+        face_coverage(FontFile(cjk.family, cjk.path, 99))
+    text = tmp_path / "not-a-font.ttf"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(RenderError):
+        face_coverage(FontFile("Nothing", text, 0))

@@ -83,8 +83,16 @@ def coverage(family: str) -> frozenset[int]:
 
 
 def face_coverage(font: FontFile) -> frozenset[int]:
-    """Return the code points a font file's face maps to glyphs."""
-    return frozenset(hb.Face(hb.Blob.from_file_path(str(font.path)), font.index).unicodes)
+    """Return the code points a font file's face maps to glyphs, or raise if it holds no such
+    face (HarfBuzz reads an empty face where fontTools raised)."""
+    face = hb.Face(hb.Blob.from_file_path(str(font.path)), font.index)
+    if face.glyph_count == 0:
+        raise RenderError(
+            f"{font.path} has no font at index {font.index} for {font.family}",
+            path=font.path,
+            fix=SETUP_FIX,
+        )
+    return frozenset(face.unicodes)
 
 
 def missing_characters(text: str, families: tuple[str, ...]) -> list[str]:

@@ -191,7 +191,10 @@ def _subset(family: str, style: str, characters: str, keep_layout: bool) -> byte
         drop = request.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
         for tag in LAYOUT_TABLES:
             drop.add(int.from_bytes(tag.encode("ascii"), "big"))
-    font = hb.subset(_face(path, index), request)
+    try:
+        font = hb.subset(_face(path, index), request)
+    except RuntimeError:  # uharfbuzz's "Subsetting failed"
+        font = None
     if font is None:
         raise RenderError(
             f"HarfBuzz could not subset {family} {style} ({path})",
