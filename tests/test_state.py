@@ -82,3 +82,10 @@ def test_the_journal_is_not_written_through_a_link(dist: Path, tmp_path: Path) -
     with pytest.raises(UnsafePath):
         journal_record(dist, record)
     assert elsewhere.read_bytes() == b""
+
+
+def test_a_first_build_killed_before_any_state_was_written_keeps_its_journal(dist: Path) -> None:
+    record = next(iter(load_state(dist).records.values()))
+    (dist / STATE_FILE).unlink()
+    journal_record(dist, record)
+    assert load_state(dist).records == {record.entry.path: record}

@@ -61,6 +61,8 @@ def load_state(dist: Path) -> State:
     path = dist / STATE_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:  # a first build, killed: what landed is in the journal
+        return State(_journal(dist))
     except (OSError, ValueError):
         return State()
     if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
