@@ -120,20 +120,36 @@ def _scale_spread(scales: list[Scale], why_not: dict[str, str]) -> Goal:
         f"time per artifact within ±{SCALE_SPREAD:.0%} from the smallest to the largest size, "
         "beyond a fixed start-up"
     )
-    measured = [s for s in scales if s.timing.seconds is not None and s.artifacts > 0]
+    if any(s.timing.seconds is None for s in scales) and "scale" in why_not:
+        return Goal(goal, why_not["scale"], False)  # a size that failed is not linear
+    measured = sorted(
+        (s for s in scales if s.timing.seconds is not None and s.artifacts > 0),
+        key=lambda s: s.artifacts,
+    )
     if not measured:
         return Goal(goal, why_not.get("scale", "no size measured"), None)
     raw = "; ".join(f"{s.artifacts}: {s.per_artifact:.3f} s" for s in measured)
-    if len(measured) < 3:
+    if len({s.artifacts for s in measured}) < 3:
         sizes = ", ".join(str(s.artifacts) for s in measured)
         return Goal(goal, f"with start-up: {raw}; sizes {sizes} only: a third is needed", None)
     first, second = measured[0], measured[1]
     rate = (_t(second) - _t(first)) / (second.artifacts - first.artifacts)
     start_up = _t(first) - first.artifacts * rate
-    net = [(s, (_t(s) - start_up) / s.artifacts) for s in measured]
+    if rate <= 0 or start_up < 0:  # no start-up and rate fit the two smallest sizes
+        text = (
+            f"the two smallest sizes give a rate of {rate:.3f} s and a start-up of {start_up:.1f} s"
+        )
+        return Goal(goal, f"{text}; with start-up: {raw}", False)
+    # The two smallest sizes fit the start-up and rate exactly: only the larger ones are judged.
+    net = [(s, (_t(s) - start_up) / s.artifacts) for s in measured[2:]]
     parts = ", ".join(f"{s.artifacts}: {each:.3f} s ({each / rate - 1:+.1%})" for s, each in net)
     met = all(abs(each / rate - 1) <= SCALE_SPREAD for _, each in net)
-    text = f"start-up {start_up:.1f} s; per artifact beyond it {parts}; with start-up: {raw}"
+    note = "" if measured[-1].artifacts >= 1200 else " (below the issue's 1,200)"
+    text = (
+        f"start-up {start_up:.1f} s and {rate:.3f} s an artifact (from sizes {first.artifacts} "
+        f"and {second.artifacts}); per artifact beyond the start-up at {parts}{note}; "
+        f"with start-up: {raw}"
+    )
     return Goal(goal, text, met)
 
 

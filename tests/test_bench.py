@@ -152,7 +152,15 @@ def test_the_scale_goal_is_judged_beyond_the_start_up_and_only_with_three_sizes(
     linear = [scale(n, 2 + 0.3 * n) for n in (24, 240, 1200)]
     goal = _scale_spread(linear, {})
     assert goal.met is True, goal.measured
-    assert goal.measured.startswith("start-up 2.0 s; per artifact beyond it 24: 0.300 s (+0.0%)")
+    assert goal.measured.startswith(
+        "start-up 2.0 s and 0.300 s an artifact (from sizes 24 and 240); "
+        "per artifact beyond the start-up at 1200: 0.300 s (+0.0%);"
+    )
     slower = [*linear[:2], scale(1200, 2 + 0.36 * 1200)]
     assert _scale_spread(slower, {}).met is False
     assert _scale_spread(linear[:2], {}).met is None
+    # Dearer per artifact at 240 than at 24: the start-up would be negative, so none is fitted.
+    steep = _scale_spread([scale(24, 2.0), scale(240, 100.0), scale(1200, 545.0)], {})
+    assert steep.met is False and "start-up of -8.9 s" in steep.measured
+    failed = [*linear[:2], Scale(1200, 100, Timing("scale-1200"), 0.0)]
+    assert _scale_spread(failed, {"scale": "the 1200-artifact build failed"}).met is False
