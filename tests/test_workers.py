@@ -3,6 +3,7 @@ and workers are replaced after their share of tasks or once their memory passes 
 
 from __future__ import annotations
 
+import mmap
 import os
 import signal
 import time
@@ -11,7 +12,7 @@ from unittest.mock import ANY
 
 from briefkit.release.pool import Crashed, Raised, run_tasks
 
-KEPT: list[bytearray] = []  # what "grow" tasks keep, in the worker
+KEPT: list[mmap.mmap] = []  # what "grow" tasks keep, in the worker
 
 
 def work(task: str) -> Any:
@@ -23,7 +24,11 @@ def work(task: str) -> Any:
     if task == "raise":
         raise ValueError("bad input")
     if task.startswith("grow"):
-        KEPT.append(bytearray(20 * 2**20))  # written, so resident
+        # Fresh pages from the kernel, every one written: resident, whatever the allocator
+        # kept from the test process (a bytearray may reuse its freed heap, already resident).
+        block = mmap.mmap(-1, 20 * 2**20)
+        block.write(b"\x01" * len(block))
+        KEPT.append(block)
     return (task, os.getpid())
 
 
