@@ -85,7 +85,7 @@ def coverage(family: str) -> frozenset[int]:
 def face_coverage(font: FontFile) -> frozenset[int]:
     """Return the code points a font file's face maps to glyphs, or raise if it holds no such
     face (HarfBuzz reads an empty face where fontTools raised)."""
-    face = hb.Face(hb.Blob.from_file_path(str(font.path)), font.index)
+    face = harfbuzz_face(font)
     if face.glyph_count == 0:
         raise RenderError(
             f"{font.path} has no font at index {font.index} for {font.family}",
@@ -93,6 +93,12 @@ def face_coverage(font: FontFile) -> frozenset[int]:
             fix=SETUP_FIX,
         )
     return frozenset(face.unicodes)
+
+
+@cache
+def harfbuzz_face(font: FontFile) -> hb.Face:
+    """Return a font file's face as HarfBuzz reads it (the file mapped, not copied)."""
+    return hb.Face(hb.Blob.from_file_path(str(font.path)), font.index)
 
 
 def missing_characters(text: str, families: tuple[str, ...]) -> list[str]:

@@ -145,7 +145,7 @@ def _package_inits(path: Path) -> list[str]:
 
 
 @cache  # the formats' renderers share most of their modules: each file is parsed once
-def _runtime_imports(path: Path) -> list[str]:
+def _runtime_imports(path: Path) -> tuple[str, ...]:
     """Return the briefkit modules a file imports, skipping `if TYPE_CHECKING:` blocks."""
     found: list[str] = []
 
@@ -167,7 +167,7 @@ def _runtime_imports(path: Path) -> list[str]:
                 visit(part.body)
 
     visit(ast.parse(path.read_text(encoding="utf-8")).body)
-    return [name for name in found if name.split(".")[0] == _PACKAGE.name]
+    return tuple(name for name in found if name.split(".")[0] == _PACKAGE.name)
 
 
 def tool_versions() -> dict[str, str]:

@@ -88,9 +88,9 @@ def run_tasks(
     context = _context(preload)
     queue = deque(tasks)
     pool: list[_Worker[Task]] = []
+    limits = (tasks_per_worker, worker_mb)
     try:
         while queue or any(w.task is not None for w in pool):
-            limits = (tasks_per_worker, worker_mb)
             _assign(pool, queue, context, function, workers, limits, timeout)
             busy = [w for w in pool if w.task is not None]
             ready = wait(_waitables(busy), timeout=_until_next_deadline(busy))

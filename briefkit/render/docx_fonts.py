@@ -16,7 +16,6 @@ from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
-from pathlib import Path
 from typing import Any
 
 import uharfbuzz as hb
@@ -29,7 +28,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from briefkit.errors import RenderError
-from briefkit.l10n.fonts import face_coverage, resolve_face
+from briefkit.l10n.fonts import face_coverage, harfbuzz_face, resolve_face
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 # The faces Word can embed, by fontconfig style and fontTable element.
@@ -180,7 +179,7 @@ def _subset(family: str, style: str, characters: str, keep_layout: bool) -> byte
     second for each Chinese face, where HarfBuzz takes milliseconds. What is kept is the same:
     the characters' glyphs and advances, every name, no hinting, the .notdef box, no glyph
     names (tests/test_render_docx.py shapes the text with the subset and the whole face)."""
-    path, index = _font_file(family, style)
+    face = resolve_face(family, style)
     request = hb.SubsetInput()
     request.unicode_set.update(map(ord, characters + "0123456789 "))  # page numbers are fields
     request.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
@@ -192,27 +191,14 @@ def _subset(family: str, style: str, characters: str, keep_layout: bool) -> byte
         for tag in LAYOUT_TABLES:
             drop.add(int.from_bytes(tag.encode("ascii"), "big"))
     try:
-        font = hb.subset(_face(path, index), request)
+        font = hb.subset(harfbuzz_face(face), request)
     except RuntimeError:  # uharfbuzz's "Subsetting failed"
-        font = None
-    if font is None:
         raise RenderError(
-            f"HarfBuzz could not subset {family} {style} ({path})",
-            path=path,
+            f"HarfBuzz could not subset {family} {style} ({face.path})",
+            path=face.path,
             fix="reinstall the font (scripts/setup.sh), or report it with the font file",
-        )
+        ) from None
     return bytes(font.blob.data)
-
-
-@cache
-def _face(path: Path, index: int) -> hb.Face:
-    return hb.Face(hb.Blob.from_file_path(str(path)), index)
-
-
-def _font_file(family: str, style: str) -> tuple[Path, int]:
-    """Return the file and index of a face, as fontconfig resolves it, or raise if it is missing."""
-    face = resolve_face(family, style)
-    return face.path, face.index
 
 
 def _families(document: DocxDocument) -> dict[str, str]:
